@@ -143,7 +143,8 @@ souk_palloc(souk_pool_t *p, size_t n)
             b->next = p->current->next;
             p->current->next = b;
         } else {
-            b->next = NULL;
+            /* Keep any large blocks already linked after current. */
+            b->next = p->current->next;
             p->current->next = b;
             p->current = b;
         }

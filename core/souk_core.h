@@ -94,7 +94,7 @@ struct souk_request_s {
     souk_pool_t          *pool;
     sk_runtime_t         *rt;
     const sk_limits_t    *limits;
-    char                  id[24];
+    char                  id[33];          /* REQUEST_ID (nginx: 32 hex) */
     struct timespec       start;
 
     /* as received */
@@ -158,6 +158,9 @@ int sk_utf8_valid(const char *s, size_t n);
 /* Decodes and normalises a path: collapses "//" and "/./"; a ".." segment
  * (also encoded) is refused. NULL when refused or malformed. */
 char *sk_path_normalize(souk_pool_t *p, const char *raw, size_t n);
+/* The same, with the reason for a refusal (one sentence) in *why. */
+char *sk_path_normalize_why(souk_pool_t *p, const char *raw, size_t n,
+    const char **why);
 /* Parses a=1&b=2 pairs. Returns 0 or an HTTP status with *why set. */
 int sk_urlencoded_parse(souk_pool_t *p, const char *s, size_t n,
     const sk_limits_t *l, souk_kv_t **out, size_t *nout, const char **why);
@@ -287,6 +290,12 @@ struct sk_config_s {
     size_t          nsettings;
     sk_site_t      *sites;
     size_t          nsites;
+    /* the file as read, so workers can tell when it changed */
+    struct timespec file_mtime;
+    off_t           file_size;
+    /* older sites/settings replaced by sk_sites_refresh; kept alive until
+     * sk_config_free because plugins may hold pointers into settings */
+    sk_config_t    *retired;
 };
 
 /* Parses a souk.conf. NULL with a one-line err ("FILE:LINE: why"). */
@@ -319,7 +328,8 @@ void sk_sites_refresh(sk_runtime_t *rt);
 void sk_dispatch(souk_request_t *r);
 
 /* Writes the answer (status line, headers incl. security headers, body) to
- * out. HEAD gets headers only. */
+ * out. HEAD gets headers only. wr returns < 0 on failure (anything else,
+ * e.g. the byte count, is success); sk_respond then returns SOUK_ERROR. */
 typedef int (*sk_write_pt)(void *io, const char *buf, size_t n);
 int sk_respond(souk_request_t *r, sk_write_pt wr, void *io);
 

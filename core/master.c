@@ -1,0 +1,593 @@
+/* The master process: owns the listen socket, forks and watches the workers. */
+#define _GNU_SOURCE             /* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "sk_process.h"
+
+/*
+ * The master never loads a plugin: a plugin that crashes or leaks can only
+ * take a worker down. Plugins are checked in a short-lived child (at start
+ * and on SIGHUP) that reports over a pipe. Signal handlers only set a flag
+ * and write a byte to a self-pipe; the poll loop does the work.
+ */
+
+#define SK_KIDS_MAX        1024
+#define SK_WORKERS_MAX     256
+#define SK_QUICK_DEATH_MS  1000     /* a worker dying sooner is "broken" */
+#define SK_BACKOFF_MIN_MS  250
+#define SK_BACKOFF_MAX_MS  5000
+#define SK_CHECK_TIMEOUT_MS  30000
+
+typedef struct {
+    pid_t      pid;          /* 0: free slot */
+    unsigned   gen;          /* the config generation it was forked for */
+    long long  started_ms;
+} sk_kid_t;
+
+typedef struct {
+    const sk_master_opts_t  *opts;
+    sk_config_t             *cfg;
+    char                    *listen;        /* the address bound */
+    char                    *pid_file;      /* as written at start */
+    int                      listen_fd;
+    int                      nworkers;
+    unsigned                 gen;
+    sk_kid_t                 kids[SK_KIDS_MAX];
+    int                      fails;         /* quick deaths in a row */
+    long long                restart_at_ms; /* backoff: no fork before */
+    int                      stopping;
+    long long                deadline_ms;   /* drain end when stopping */
+    pid_t                    pid;
+} sk_master_t;
+
+static int                    sk_master_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t  sk_got_chld, sk_got_hup, sk_got_term,
+                              sk_got_usr1;
+
+static long long
+sk_now_ms(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sk_master_on_signal(int signo)
+{
+    int            saved = errno;
+    unsigned char  b = (unsigned char) signo;
+
+    switch (signo) {
+    case SIGCHLD:
+        sk_got_chld = 1;
+        break;
+    case SIGHUP:
+        sk_got_hup = 1;
+        break;
+    case SIGUSR1:
+        sk_got_usr1 = 1;
+        break;
+    default:
+        sk_got_term = 1;
+        break;
+    }
+    /* Non-blocking: a full pipe already holds a wake-up. */
+    (void) !write(sk_master_pipe[1], &b, 1);
+    errno = saved;
+}
+
+static const int  sk_master_sigs[] = { SIGCHLD, SIGHUP, SIGUSR1, SIGTERM,
+                                       SIGINT };
+
+static int
+sk_master_signals(void)
+{
+    struct sigaction  sa;
+    size_t            i;
+
+    if (pipe2(sk_master_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+        return -1;
+    }
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+    sa.sa_handler = sk_master_on_signal;
+    for (i = 0; i < sizeof(sk_master_sigs) / sizeof(sk_master_sigs[0]); i++) {
+        sigaction(sk_master_sigs[i], &sa, NULL);
+    }
+    sa.sa_flags = 0;
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    return 0;
+}
+
+/*
+ * Forks with every signal blocked, so the child cannot run the master's
+ * handlers before it has put back the defaults (the worker installs its
+ * own and unblocks). Returns the pid in the parent; the child runs fn.
+ */
+static pid_t
+sk_master_fork(sk_master_t *m, int (*fn)(sk_master_t *m, void *arg),
+    void *arg)
+{
+    sigset_t          all, old;
+    struct sigaction  sa;
+    pid_t             pid;
+    size_t            i;
+
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    pid = fork();
+    if (pid == 0) {
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = SIG_DFL;
+        for (i = 0; i < sizeof(sk_master_sigs) / sizeof(sk_master_sigs[0]);
+             i++)
+        {
+            sigaction(sk_master_sigs[i], &sa, NULL);
+        }
+        close(sk_master_pipe[0]);
+        close(sk_master_pipe[1]);
+        _exit(fn(m, arg));
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return pid;
+}
+
+static int
+sk_master_worker_main(sk_master_t *m, void *arg)
+{
+    (void) arg;
+    return sk_worker_run(m->cfg, m->listen_fd, m->pid);
+}
+
+/* ---------- the plugin check (start-up and reload) ---------- */
+
+static int
+sk_master_checker_main(sk_master_t *m, void *arg)
+{
+    int           fd = *(int *) arg;
+    sk_runtime_t  rt;
+    char          line[1024];
+    sigset_t      none;
+    size_t        n;
+
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (sk_runtime_load(&rt, m->cfg, line, sizeof(line) - 1) == SOUK_OK) {
+        snprintf(line, sizeof(line), "ok");
+    }
+    n = strlen(line);
+    line[n++] = '\n';
+    (void) !write(fd, line, n);
+    return 0;
+}
+
+/* Reads the checker's one line, giving up after SK_CHECK_TIMEOUT_MS. */
+static size_t
+sk_master_read_line(int fd, char *line, size_t len)
+{
+    struct pollfd  pfd = { .fd = fd, .events = POLLIN };
+    long long      end = sk_now_ms() + SK_CHECK_TIMEOUT_MS;
+    size_t         got = 0;
+    ssize_t        n;
+    int            rc;
+
+    while (got < len - 1) {
+        rc = poll(&pfd, 1, (int) (end - sk_now_ms()));
+        if (rc < 0 && errno == EINTR) {
+            continue;
+        }
+        if (rc <= 0) {
+            break;
+        }
+        n = read(fd, line + got, len - 1 - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        got += (size_t) n;
+        line[got] = '\0';
+        if (strchr(line, '\n') != NULL) {
+            break;
+        }
+    }
+    line[got] = '\0';
+    line[strcspn(line, "\n")] = '\0';
+    return got;
+}
+
+/*
+ * Loads cfg's plugins in a child, as a worker would, and returns 0 when
+ * they load; else -1 with the reason in line. The master stays clean of
+ * dlopen, so a plugin that fails (or crashes) here changes nothing.
+ */
+static int
+sk_master_check(sk_master_t *m, sk_config_t *cfg, char *line, size_t len)
+{
+    sk_config_t  *saved = m->cfg;
+    int           p[2], st = 0;
+    pid_t         pid;
+
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        snprintf(line, len, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    m->cfg = cfg;
+    pid = sk_master_fork(m, sk_master_checker_main, &p[1]);
+    m->cfg = saved;
+    close(p[1]);
+    if (pid < 0) {
+        snprintf(line, len, "fork: %s", strerror(errno));
+        close(p[0]);
+        return -1;
+    }
+    if (sk_master_read_line(p[0], line, len) == 0) {
+        snprintf(line, len, "the plugin check gave no answer");
+    }
+    close(p[0]);
+    (void) kill(pid, SIGKILL);      /* a no-op unless it hangs */
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+        /* retry */
+    }
+    if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) {
+        snprintf(line, len, "the plugin check was killed by signal %d",
+                 WTERMSIG(st));
+    }
+    return strcmp(line, "ok") == 0 ? 0 : -1;
+}
+
+/* ---------- workers ---------- */
+
+static sk_kid_t *
+sk_master_kid(sk_master_t *m, pid_t pid)
+{
+    size_t  i;
+
+    for (i = 0; i < SK_KIDS_MAX; i++) {
+        if (m->kids[i].pid == pid) {
+            return &m->kids[i];
+        }
+    }
+    return NULL;
+}
+
+static int
+sk_master_count(const sk_master_t *m, int current_only)
+{
+    size_t  i;
+    int     n = 0;
+
+    for (i = 0; i < SK_KIDS_MAX; i++) {
+        if (m->kids[i].pid > 0 && (!current_only || m->kids[i].gen == m->gen))
+        {
+            n++;
+        }
+    }
+    return n;
+}
+
+static void
+sk_master_spawn_missing(sk_master_t *m)
+{
+    sk_kid_t  *k;
+    pid_t      pid;
+
+    while (sk_master_count(m, 1) < m->nworkers) {
+        k = sk_master_kid(m, 0);
+        if (k == NULL) {
+            sk_log_msg(SOUK_LOG_ERROR, "too many worker processes");
+            return;
+        }
+        pid = sk_master_fork(m, sk_master_worker_main, NULL);
+        if (pid < 0) {
+            sk_log_msg(SOUK_LOG_ERROR, "fork: %s", strerror(errno));
+            m->restart_at_ms = sk_now_ms() + SK_BACKOFF_MAX_MS;
+            return;
+        }
+        k->pid = pid;
+        k->gen = m->gen;
+        k->started_ms = sk_now_ms();
+    }
+}
+
+static void
+sk_master_signal_all(sk_master_t *m, int signo, int old_only)
+{
+    size_t  i;
+
+    for (i = 0; i < SK_KIDS_MAX; i++) {
+        if (m->kids[i].pid > 0 && (!old_only || m->kids[i].gen != m->gen)) {
+            (void) kill(m->kids[i].pid, signo);
+        }
+    }
+}
+
+/* A worker of the current generation died: restart it, backing off when
+ * workers keep dying right after they start (a broken plugin). */
+static void
+sk_master_died(sk_master_t *m, const sk_kid_t *k, int st)
+{
+    long long  now = sk_now_ms(), delay = 0;
+    char       how[64];
+
+    if (WIFSIGNALED(st)) {
+        snprintf(how, sizeof(how), "signal %d", WTERMSIG(st));
+    } else {
+        snprintf(how, sizeof(how), "status %d", WEXITSTATUS(st));
+    }
+    if (now - k->started_ms < SK_QUICK_DEATH_MS) {
+        m->fails++;
+        delay = SK_BACKOFF_MIN_MS << (m->fails < 6 ? m->fails - 1 : 5);
+        if (delay > SK_BACKOFF_MAX_MS) {
+            delay = SK_BACKOFF_MAX_MS;
+        }
+    } else {
+        m->fails = 0;
+    }
+    if (delay > 0) {
+        sk_log_msg(SOUK_LOG_ERROR, "worker %ld exited with %s, restarting "
+                   "in %lld ms", (long) k->pid, how, delay);
+    } else {
+        sk_log_msg(SOUK_LOG_ERROR, "worker %ld exited with %s, restarting",
+                   (long) k->pid, how);
+    }
+    if (now + delay > m->restart_at_ms) {
+        m->restart_at_ms = now + delay;
+    }
+}
+
+static void
+sk_master_reap(sk_master_t *m)
+{
+    sk_kid_t  *k;
+    pid_t      pid;
+    int        st;
+
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        k = sk_master_kid(m, pid);
+        if (k == NULL) {
+            continue;
+        }
+        if (k->gen == m->gen && !m->stopping) {
+            sk_master_died(m, k, st);
+        } else if (WIFSIGNALED(st)) {
+            sk_log_msg(SOUK_LOG_INFO, "worker %ld stopped by signal %d",
+                       (long) pid, WTERMSIG(st));
+        } else {
+            sk_log_msg(SOUK_LOG_INFO, "worker %ld stopped", (long) pid);
+        }
+        k->pid = 0;
+    }
+}
+
+/* ---------- reload and stop ---------- */
+
+static int
+sk_master_nworkers(const sk_master_t *m, const sk_config_t *cfg)
+{
+    int  n = m->opts->workers > 0 ? m->opts->workers : cfg->workers;
+
+    if (n < 1) {
+        n = 1;
+    }
+    if (n > SK_WORKERS_MAX) {
+        sk_log_msg(SOUK_LOG_WARN, "workers = %d; using %d", n,
+                   SK_WORKERS_MAX);
+        n = SK_WORKERS_MAX;
+    }
+    return n;
+}
+
+static void
+sk_master_reload(sk_master_t *m)
+{
+    sk_config_t  *cfg;
+    char          err[1024];
+
+    sk_log_msg(SOUK_LOG_INFO, "reloading %s", m->opts->conf_path);
+    cfg = sk_config_load(m->opts->conf_path, err, sizeof(err));
+    if (cfg == NULL || sk_master_check(m, cfg, err, sizeof(err)) != 0) {
+        sk_log_msg(SOUK_LOG_ERROR, "reload failed: %s; keeping the running "
+                   "workers", err);
+        if (cfg != NULL) {
+            sk_config_free(cfg);
+        }
+        return;
+    }
+    if (m->opts->listen == NULL && cfg->listen != NULL
+        && strcmp(cfg->listen, m->listen) != 0)
+    {
+        sk_log_msg(SOUK_LOG_WARN, "listen changed to %s: that takes a "
+                   "restart; still listening on %s", cfg->listen, m->listen);
+    }
+    sk_config_free(m->cfg);
+    m->cfg = cfg;
+    (void) sk_log_open(cfg->error_log, cfg->access_log);
+    m->nworkers = sk_master_nworkers(m, cfg);
+    m->gen++;
+    m->fails = 0;
+    m->restart_at_ms = 0;
+    sk_master_spawn_missing(m);
+    /* The old generation finishes what it is doing and exits. */
+    sk_master_signal_all(m, SIGTERM, 1);
+    sk_log_msg(SOUK_LOG_INFO, "reloaded: %d workers of generation %u",
+               m->nworkers, m->gen);
+}
+
+static void
+sk_master_begin_stop(sk_master_t *m)
+{
+    m->stopping = 1;
+    m->deadline_ms = sk_now_ms() + (long long) m->cfg->drain_timeout * 1000;
+    sk_log_msg(SOUK_LOG_INFO, "stopping: %d workers, waiting up to %d s",
+               sk_master_count(m, 0), m->cfg->drain_timeout);
+    sk_master_signal_all(m, SIGTERM, 0);
+}
+
+static int
+sk_master_timeout(const sk_master_t *m)
+{
+    long long  now = sk_now_ms(), t;
+
+    if (m->stopping) {
+        t = m->deadline_ms - now;
+    } else if (sk_master_count(m, 1) < m->nworkers) {
+        t = m->restart_at_ms - now;
+    } else {
+        return -1;
+    }
+    if (t < 0) {
+        return 0;
+    }
+    return t > 60000 ? 60000 : (int) t;
+}
+
+/* One pass of the loop: wait for a signal or a timer, then act on it. */
+static void
+sk_master_step(sk_master_t *m)
+{
+    struct pollfd  pfd = { .fd = sk_master_pipe[0], .events = POLLIN };
+    unsigned char  buf[64];
+
+    if (poll(&pfd, 1, sk_master_timeout(m)) > 0) {
+        while (read(sk_master_pipe[0], buf, sizeof(buf)) > 0) {
+            /* drain */
+        }
+    }
+    if (sk_got_chld) {
+        sk_got_chld = 0;
+        sk_master_reap(m);
+    }
+    if (sk_got_term && !m->stopping) {
+        sk_master_begin_stop(m);
+    }
+    if (sk_got_hup) {
+        sk_got_hup = 0;
+        if (!m->stopping) {
+            sk_master_reload(m);
+        }
+    }
+    if (sk_got_usr1) {
+        sk_got_usr1 = 0;
+        (void) sk_log_reopen();
+        sk_master_signal_all(m, SIGUSR1, 0);
+    }
+    if (m->stopping) {
+        if (sk_master_count(m, 0) > 0 && sk_now_ms() >= m->deadline_ms) {
+            sk_log_msg(SOUK_LOG_WARN, "drain timeout: killing %d workers",
+                       sk_master_count(m, 0));
+            sk_master_signal_all(m, SIGKILL, 0);
+            m->deadline_ms = sk_now_ms() + 60000;
+        }
+    } else if (sk_now_ms() >= m->restart_at_ms) {
+        sk_master_spawn_missing(m);
+    }
+}
+
+/* ---------- start-up ---------- */
+
+static int
+sk_master_pid_file(const char *path)
+{
+    FILE  *fp;
+
+    if (path == NULL) {
+        return 0;
+    }
+    fp = fopen(path, "we");
+    if (fp == NULL) {
+        fprintf(stderr, "soukd: pid_file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fprintf(fp, "%ld\n", (long) getpid());
+    if (fclose(fp) != 0) {
+        fprintf(stderr, "soukd: pid_file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int
+sk_master_start(sk_master_t *m)
+{
+    const char  *addr = m->opts->listen ? m->opts->listen : m->cfg->listen;
+    char         err[1024];
+
+    /* Refuse a broken plugin set before binding, as `soukd -t` would. */
+    if (sk_master_check(m, m->cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "soukd: %s\n", err);
+        return -1;
+    }
+    m->listen_fd = sk_listen_open(addr, m->cfg->socket_mode,
+                                  m->cfg->socket_group, m->cfg->backlog,
+                                  err, sizeof(err));
+    if (m->listen_fd < 0) {
+        fprintf(stderr, "soukd: %s\n", err);
+        return -1;
+    }
+    m->listen = strdup(addr);
+    if (m->cfg->pid_file != NULL) {
+        m->pid_file = strdup(m->cfg->pid_file);
+    }
+    if (m->listen == NULL
+        || sk_master_pid_file(m->pid_file) != 0
+        || sk_log_open(m->cfg->error_log, m->cfg->access_log) != SOUK_OK)
+    {
+        close(m->listen_fd);
+        sk_listen_unlink(addr);
+        return -1;
+    }
+    return 0;
+}
+
+int
+sk_master_run(const sk_master_opts_t *o, sk_config_t *cfg)
+{
+    static sk_master_t  master;
+    sk_master_t        *m = &master;
+
+    m->opts = o;
+    m->cfg = cfg;
+    m->pid = getpid();
+    m->listen_fd = -1;
+    if (sk_master_signals() != 0) {
+        fprintf(stderr, "soukd: pipe: %s\n", strerror(errno));
+        return 1;
+    }
+    if (sk_master_start(m) != 0) {
+        return 1;
+    }
+    m->nworkers = sk_master_nworkers(m, cfg);
+    sk_log_msg(SOUK_LOG_INFO, "soukd %s started: listening on %s, %d "
+               "workers", SOUK_VERSION, m->listen, m->nworkers);
+    sk_master_spawn_missing(m);
+
+    while (!m->stopping || sk_master_count(m, 0) > 0) {
+        sk_master_step(m);
+    }
+
+    close(m->listen_fd);
+    sk_listen_unlink(m->listen);
+    if (m->pid_file != NULL) {
+        (void) unlink(m->pid_file);
+    }
+    sk_log_msg(SOUK_LOG_INFO, "soukd stopped");
+    free(m->pid_file);
+    free(m->listen);
+    sk_config_free(m->cfg);
+    return 0;
+}
