@@ -327,6 +327,11 @@ sk_cfg_host_check(char *e)
     if (slash == e) {
         return "has no host before the path";
     }
+    /* Requests carry the host without its port ("[::1]" keeps colons). */
+    p = strchr(e, ':');
+    if (p != NULL && (slash == NULL || p < slash) && e[0] != '[') {
+        return "has a port (hosts are matched without one)";
+    }
     for (p = e; *p != '\0' && p != slash; p++) {
         *p = (char) tolower((unsigned char) *p);
         if (!(isalnum((unsigned char) *p) || strchr("-._[]:", *p) != NULL)) {

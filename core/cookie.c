@@ -9,6 +9,18 @@ cookie_space(int c)
     return c == ' ' || c == '\t';
 }
 
+static void
+cookie_trim(const char **s, size_t *n)
+{
+    while (*n > 0 && cookie_space((unsigned char) **s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && cookie_space((unsigned char) (*s)[*n - 1])) {
+        (*n)--;
+    }
+}
+
 /*
  * A browser sends what a server once set, so the header is taken as given:
  * a pair without '=' or with an empty name is skipped rather than failing
@@ -47,27 +59,15 @@ sk_cookies_parse(souk_pool_t *p, const char *s, souk_kv_t **out,
         char        *dec;
 
         i += plen + 1;
-        while (plen > 0 && cookie_space((unsigned char) *name)) {
-            name++;
-            plen--;
-        }
-        eq = memchr(name, '=', plen);
+        eq = memchr(start, '=', plen);
         if (eq == NULL) {
             continue;
         }
-        nlen = (size_t) (eq - name);
-        while (nlen > 0 && cookie_space((unsigned char) name[nlen - 1])) {
-            nlen--;
-        }
+        nlen = (size_t) (eq - start);
+        cookie_trim(&name, &nlen);
         val = eq + 1;
-        vlen = plen - (size_t) (val - name);
-        while (vlen > 0 && cookie_space((unsigned char) *val)) {
-            val++;
-            vlen--;
-        }
-        while (vlen > 0 && cookie_space((unsigned char) val[vlen - 1])) {
-            vlen--;
-        }
+        vlen = plen - (size_t) (val - start);
+        cookie_trim(&val, &vlen);
         if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {
             val++;
             vlen -= 2;

@@ -25,7 +25,7 @@
 #define SK_QUICK_DEATH_MS  1000     /* a worker dying sooner is "broken" */
 #define SK_BACKOFF_MIN_MS  250
 #define SK_BACKOFF_MAX_MS  5000
-#define SK_CHECK_TIMEOUT_MS  30000
+#define SK_CHECK_TIMEOUT_MS 30000
 
 typedef struct {
     pid_t      pid;          /* 0: free slot */
@@ -43,6 +43,7 @@ typedef struct {
     unsigned                 gen;
     sk_kid_t                 kids[SK_KIDS_MAX];
     int                      fails;         /* quick deaths in a row */
+    long long                last_fail_ms;
     long long                restart_at_ms; /* backoff: no fork before */
     int                      stopping;
     long long                deadline_ms;   /* drain end when stopping */
@@ -118,8 +119,7 @@ sk_master_signals(void)
  * own and unblocks). Returns the pid in the parent; the child runs fn.
  */
 static pid_t
-sk_master_fork(sk_master_t *m, int (*fn)(sk_master_t *m, void *arg),
-    void *arg)
+sk_master_fork(int (*fn)(void *arg), void *arg)
 {
     sigset_t          all, old;
     struct sigaction  sa;
@@ -139,38 +139,45 @@ sk_master_fork(sk_master_t *m, int (*fn)(sk_master_t *m, void *arg),
         }
         close(sk_master_pipe[0]);
         close(sk_master_pipe[1]);
-        _exit(fn(m, arg));
+        _exit(fn(arg));
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     return pid;
 }
 
 static int
-sk_master_worker_main(sk_master_t *m, void *arg)
+sk_master_worker_main(void *arg)
 {
-    (void) arg;
+    sk_master_t  *m = arg;
+
     return sk_worker_run(m->cfg, m->listen_fd, m->pid);
 }
 
 /* ---------- the plugin check (start-up and reload) ---------- */
 
+typedef struct {
+    sk_config_t  *cfg;
+    int           fd;
+} sk_check_t;
+
 static int
-sk_master_checker_main(sk_master_t *m, void *arg)
+sk_master_checker_main(void *arg)
 {
-    int           fd = *(int *) arg;
-    sk_runtime_t  rt;
-    char          line[1024];
-    sigset_t      none;
-    size_t        n;
+    sk_check_t    *c = arg;
+    sk_runtime_t   rt;
+    char           line[1024];
+    sigset_t       none;
+    size_t         n;
 
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    if (sk_runtime_load(&rt, m->cfg, line, sizeof(line) - 1) == SOUK_OK) {
-        snprintf(line, sizeof(line), "ok");
+    if (sk_runtime_load(&rt, c->cfg, line, sizeof(line) - 1) == SOUK_OK) {
+        snprintf(line, sizeof(line), "ok %zu %zu", rt.nplugins,
+                 sk_sites_count(rt.sites));
     }
     n = strlen(line);
     line[n++] = '\n';
-    (void) !write(fd, line, n);
+    (void) !write(c->fd, line, n);
     return 0;
 }
 
@@ -180,12 +187,17 @@ sk_master_read_line(int fd, char *line, size_t len)
 {
     struct pollfd  pfd = { .fd = fd, .events = POLLIN };
     long long      end = sk_now_ms() + SK_CHECK_TIMEOUT_MS;
+    long long      left;
     size_t         got = 0;
     ssize_t        n;
     int            rc;
 
     while (got < len - 1) {
-        rc = poll(&pfd, 1, (int) (end - sk_now_ms()));
+        left = end - sk_now_ms();
+        if (left <= 0) {
+            break;
+        }
+        rc = poll(&pfd, 1, (int) left);
         if (rc < 0 && errno == EINTR) {
             continue;
         }
@@ -210,44 +222,44 @@ sk_master_read_line(int fd, char *line, size_t len)
     return got;
 }
 
-/*
- * Loads cfg's plugins in a child, as a worker would, and returns 0 when
- * they load; else -1 with the reason in line. The master stays clean of
- * dlopen, so a plugin that fails (or crashes) here changes nothing.
- */
-static int
-sk_master_check(sk_master_t *m, sk_config_t *cfg, char *line, size_t len)
+int
+sk_plugins_check(sk_config_t *cfg, char *line, size_t len)
 {
-    sk_config_t  *saved = m->cfg;
-    int           p[2], st = 0;
-    pid_t         pid;
+    sk_check_t  c;
+    int         p[2], st = 0;
+    size_t      got;
+    pid_t       pid;
 
     if (pipe2(p, O_CLOEXEC) != 0) {
         snprintf(line, len, "pipe: %s", strerror(errno));
         return -1;
     }
-    m->cfg = cfg;
-    pid = sk_master_fork(m, sk_master_checker_main, &p[1]);
-    m->cfg = saved;
+    c.cfg = cfg;
+    c.fd = p[1];
+    pid = sk_master_fork(sk_master_checker_main, &c);
     close(p[1]);
     if (pid < 0) {
         snprintf(line, len, "fork: %s", strerror(errno));
         close(p[0]);
         return -1;
     }
-    if (sk_master_read_line(p[0], line, len) == 0) {
-        snprintf(line, len, "the plugin check gave no answer");
-    }
+    got = sk_master_read_line(p[0], line, len);
     close(p[0]);
     (void) kill(pid, SIGKILL);      /* a no-op unless it hangs */
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
         /* retry */
     }
     if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL) {
-        snprintf(line, len, "the plugin check was killed by signal %d",
+        snprintf(line, len, "a plugin crashed while loading (signal %d)",
                  WTERMSIG(st));
+    } else if (got == 0 && WIFEXITED(st)) {
+        snprintf(line, len, "a plugin ended the process while loading "
+                 "(exit status %d)", WEXITSTATUS(st));
+    } else if (got == 0) {
+        snprintf(line, len, "the plugin check gave no answer within %d s",
+                 SK_CHECK_TIMEOUT_MS / 1000);
     }
-    return strcmp(line, "ok") == 0 ? 0 : -1;
+    return strncmp(line, "ok ", 3) == 0 ? 0 : -1;
 }
 
 /* ---------- workers ---------- */
@@ -292,7 +304,7 @@ sk_master_spawn_missing(sk_master_t *m)
             sk_log_msg(SOUK_LOG_ERROR, "too many worker processes");
             return;
         }
-        pid = sk_master_fork(m, sk_master_worker_main, NULL);
+        pid = sk_master_fork(sk_master_worker_main, m);
         if (pid < 0) {
             sk_log_msg(SOUK_LOG_ERROR, "fork: %s", strerror(errno));
             m->restart_at_ms = sk_now_ms() + SK_BACKOFF_MAX_MS;
@@ -330,6 +342,11 @@ sk_master_died(sk_master_t *m, const sk_kid_t *k, int st)
         snprintf(how, sizeof(how), "status %d", WEXITSTATUS(st));
     }
     if (now - k->started_ms < SK_QUICK_DEATH_MS) {
+        /* Deaths far apart are not a storm: start the backoff afresh. */
+        if (now - m->last_fail_ms > 2 * SK_BACKOFF_MAX_MS) {
+            m->fails = 0;
+        }
+        m->last_fail_ms = now;
         m->fails++;
         delay = SK_BACKOFF_MIN_MS << (m->fails < 6 ? m->fails - 1 : 5);
         if (delay > SK_BACKOFF_MAX_MS) {
@@ -400,7 +417,7 @@ sk_master_reload(sk_master_t *m)
 
     sk_log_msg(SOUK_LOG_INFO, "reloading %s", m->opts->conf_path);
     cfg = sk_config_load(m->opts->conf_path, err, sizeof(err));
-    if (cfg == NULL || sk_master_check(m, cfg, err, sizeof(err)) != 0) {
+    if (cfg == NULL || sk_plugins_check(cfg, err, sizeof(err)) != 0) {
         sk_log_msg(SOUK_LOG_ERROR, "reload failed: %s; keeping the running "
                    "workers", err);
         if (cfg != NULL) {
@@ -528,7 +545,7 @@ sk_master_start(sk_master_t *m)
     char         err[1024];
 
     /* Refuse a broken plugin set before binding, as `soukd -t` would. */
-    if (sk_master_check(m, m->cfg, err, sizeof(err)) != 0) {
+    if (sk_plugins_check(m->cfg, err, sizeof(err)) != 0) {
         fprintf(stderr, "soukd: %s\n", err);
         return -1;
     }

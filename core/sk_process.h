@@ -76,6 +76,14 @@ typedef struct {
     int          workers;       /* -w, or 0 for the config's */
 } sk_master_opts_t;
 
+/*
+ * Loads cfg's plugins and sites in a child process, as a worker would, so
+ * the caller never dlopens them and a plugin that crashes in init is
+ * reported instead of taking the caller down. 0 with line "ok NPLUGINS
+ * NSITES", or -1 with one line saying why.
+ */
+int sk_plugins_check(sk_config_t *cfg, char *line, size_t len);
+
 /* Runs the master until SIGTERM/SIGINT; owns cfg. Exit status. */
 int sk_master_run(const sk_master_opts_t *o, sk_config_t *cfg);
 

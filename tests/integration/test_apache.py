@@ -55,7 +55,7 @@ def test_apache_forms(ctx):
     eq(r.json()["form"], {"a": "b c"}, "form")
     eq(r.json()["query"], {"q": "1"}, "query (REQUEST_URI from Apache)")
     body, ctype = multipart([("t", "x")],
-                            [("up", "a.txt", "text/plain", b"hello\n")])
+                            [("file", "a.txt", "text/plain", b"hello\n")])
     r = s.http("POST", "/hello/echo", body=body,
                headers={"Accept": "application/json",
                         "Content-Type": ctype}, port=s.port)

@@ -254,13 +254,13 @@ def test_post_multipart_file(ctx):
     s = ctx.stack()
     data = bytes(range(256)) * 40                     # binary, 10240 bytes
     body, ctype = multipart([("title", "Invoice \u2116 7")],
-                            [("doc", "report.bin",
+                            [("file", "report.bin",
                               "application/octet-stream", data)])
     j = echo(s, body, ctype)
     eq(j["form"].get("title"), "Invoice \u2116 7", "text field")
     ups = j.get("uploads") or []
     eq(len(ups), 1, "one upload")
-    eq(ups[0], {"name": "doc", "filename": "report.bin",
+    eq(ups[0], {"name": "file", "filename": "report.bin",
                 "content_type": "application/octet-stream",
                 "size": len(data)}, "upload description")
 

@@ -213,6 +213,9 @@ test_errors(void)
           "host \"x.test\" is already served by site a", "duplicate host");
     fails("[site:a b]\nhosts = x\n", 2,
           "bad site id \"a b\" (letters, digits, _ and -)", "bad site id");
+    fails("[site:a]\nhosts = ok.test\nhosts = x.test:8080\n", 3,
+          "site a: host \"x.test:8080\" has a port (hosts are matched "
+          "without one)", "host with a port");
     fails("[site:a]\nhosts = x.test/a/../b\n", 2,
           "site a: host \"x.test/a/../b\" has a path prefix that is not "
           "normalised", "prefix with ..");

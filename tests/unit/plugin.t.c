@@ -200,7 +200,7 @@ test_good(void)
 
     ctx = sk_plugin_ctx(w.rt.plugins[0]);
     is_str(souk_plugin_name(ctx), "alpha", "souk_plugin_name");
-    is_str(souk_plugin_dir(ctx), S(fixdir), "souk_plugin_dir is the .so folder");
+    is_str(souk_plugin_dir(ctx), S(fixdir), "souk_plugin_dir: the .so folder");
     is_str((const char *) souk_plugin_data(ctx), "yes",
            "init saw the setting and kept it as its data");
     ok(souk_plugin_setting(ctx, "alpha.none") == NULL, "unset setting: NULL");

@@ -1,4 +1,4 @@
-/* Tests sk_request_parse on good and hostile params and bodies, and accessors. */
+/* Tests sk_request_parse on good and hostile input, and the accessors. */
 #include <string.h>
 
 #include "tap.h"
@@ -186,7 +186,7 @@ test_paths(void)
     is_int(parse(doc), 0, "DOCUMENT_URI fallback");
     is_str(souk_request_path(r), "/100%/x",
            "a decoded path is not decoded twice");
-    is_str(r->uri, "/100%/x?a=1", "uri rebuilt with the query");
+    is_str(r->uri, "/100%25/x?a=1", "uri rebuilt, encoded, with the query");
     is_str(souk_request_query(r, "a"), "1", "QUERY_STRING used");
     is_int(parse(cgi), 0, "SCRIPT_NAME + PATH_INFO fallback");
     is_str(souk_request_path(r), "/app/p%41", "joined, not decoded again");
@@ -340,7 +340,7 @@ test_forms(void)
 {
     char         *form[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/f?q=1",
                              "CONTENT_TYPE=application/x-www-form-urlencoded;"
-                             " charset=UTF-8", "CONTENT_LENGTH=17", NULL };
+                             " charset=UTF-8", "CONTENT_LENGTH=16", NULL };
     char         *mp[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/up",
                            "CONTENT_TYPE=multipart/form-data; boundary=b0",
                            NULL, NULL };
@@ -356,15 +356,15 @@ test_forms(void)
     const char           *body;
     size_t                n;
 
-    is_int(parse_body(form, "a=1&b=two+words&", 17), 0, "urlencoded POST");
+    is_int(parse_body(form, "a=1&b=two+words&", 16), 0, "urlencoded POST");
     is_str(souk_request_form(r, "b"), "two words", "form field");
     is_str(souk_request_query(r, "q"), "1", "query still there");
-    is_str(souk_request_header(r, "Content-Length"), "17",
+    is_str(souk_request_header(r, "Content-Length"), "16",
            "CONTENT_LENGTH is a header too");
     body = souk_request_body(r, &n);
-    ok(n == 17 && body[17] == '\0', "raw body kept, NUL-terminated");
+    ok(n == 16 && body[16] == '\0', "raw body kept, NUL-terminated");
     lim.max_params = 2;
-    is_int(parse_body(form, "a=1&b=two+words&", 17), 400,
+    is_int(parse_body(form, "a=1&b=two+words&", 16), 400,
            "query and form pairs count together against max_params");
     sk_limits_default(&lim);
 

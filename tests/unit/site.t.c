@@ -31,7 +31,7 @@ sk_plugin_index(const sk_runtime_t *rt, const char *name)
 }
 
 static char  dir[] = "/tmp/souk-site-t.XXXXXX";
-static char  conf[256], logf[256];
+static char  conf[256], logpath[256];
 
 static void
 write_conf(const char *text, long mtime)
@@ -199,7 +199,7 @@ log_size(void)
 {
     struct stat  st;
 
-    return stat(logf, &st) == 0 ? (size_t) st.st_size : 0;
+    return stat(logpath, &st) == 0 ? (size_t) st.st_size : 0;
 }
 
 /* Makes the next sk_sites_refresh look at the file, or not. */
@@ -286,15 +286,17 @@ main(void)
         return 1;
     }
     snprintf(conf, sizeof(conf), "%s/souk.conf", dir);
-    snprintf(logf, sizeof(logf), "%s/error.log", dir);
-    if (sk_log_open(logf, NULL) != SOUK_OK) {
+    snprintf(logpath, sizeof(logpath), "%s/error.log", dir);
+    if (sk_log_open(logpath, NULL) != SOUK_OK) {
         return 1;
     }
     test_resolve();
     test_build_errors();
     test_refresh();
     unlink(conf);
-    unlink(logf);
+    if (getenv("SOUK_KEEP_LOG") == NULL) {
+        unlink(logpath);
+    }
     rmdir(dir);
     return done_testing();
 }
