@@ -7,6 +7,9 @@
 #include "souk_core.h"
 
 #define SK_POOL_ALIGN  16
+/* Block data starts at this offset, so it is as aligned as malloc's. */
+#define SK_BLOCK_HDR   ((sizeof(sk_block_t) + SK_POOL_ALIGN - 1)          \
+                        & ~(size_t) (SK_POOL_ALIGN - 1))
 
 typedef struct sk_block_s {
     struct sk_block_s  *next;
@@ -43,7 +46,7 @@ sk_block_new(size_t size)
 {
     sk_block_t  *b;
 
-    b = malloc(sizeof(sk_block_t) + size);
+    b = malloc(SK_BLOCK_HDR + size);
     if (b == NULL) {
         sk_pool_oom();
     }
@@ -150,7 +153,7 @@ souk_palloc(souk_pool_t *p, size_t n)
         }
         off = 0;
     }
-    m = (char *) (b + 1) + off;
+    m = (char *) b + SK_BLOCK_HDR + off;
     b->used = off + n;
     return m;
 }
