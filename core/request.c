@@ -791,6 +791,13 @@ souk_request_upload(const souk_request_t *r, const char *name)
     return NULL;
 }
 
+SOUK_API const souk_upload_t *
+souk_request_uploads(const souk_request_t *r, size_t *n)
+{
+    *n = r->nuploads;
+    return r->uploads;
+}
+
 SOUK_API const cJSON *
 souk_request_json(const souk_request_t *r)
 {

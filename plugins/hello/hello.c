@@ -96,31 +96,16 @@ hello_upload(cJSON *list, const souk_upload_t *u)
     cJSON_AddItemToArray(list, o);
 }
 
-/*
- * The uploads by field name. The pair kind "upload" lists them where the
- * core offers it; otherwise the conventional field names are tried.
- */
 static cJSON *
 hello_uploads(souk_request_t *r)
 {
-    static const char   *common[] = { "file", "upload", "files", NULL };
-    const souk_kv_t     *kv;
     const souk_upload_t *u;
     cJSON               *list = cJSON_CreateArray();
     size_t               i, n;
 
-    kv = souk_request_pairs(r, "upload", &n);
+    u = souk_request_uploads(r, &n);
     for (i = 0; i < n; i++) {
-        u = souk_request_upload(r, kv[i].name);
-        if (u != NULL) {
-            hello_upload(list, u);
-        }
-    }
-    for (i = 0; n == 0 && common[i] != NULL; i++) {
-        u = souk_request_upload(r, common[i]);
-        if (u != NULL) {
-            hello_upload(list, u);
-        }
+        hello_upload(list, &u[i]);
     }
     return list;
 }

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 
 MODULES = ["test_http", "test_badinput", "test_process", "test_modes",
-           "test_apache"]
+           "test_apache", "test_samples"]
 
 
 class Ctx:

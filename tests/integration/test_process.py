@@ -75,7 +75,6 @@ def client_loop(s, stop, statuses, errors, path="/hello", limit=3000):
             errors.append(repr(e))
 
 
-@slow
 def test_reload_good_config(ctx):
     s = ctx.stack(workers=2, settings={"hello.greeting": "Before reload"})
     eq(s.http("GET", "/hello", headers=JSON).json()["message"],
@@ -112,6 +111,22 @@ def test_reload_good_config(ctx):
     eq(s.http("GET", "/hello", headers=JSON).json()["message"],
        "After reload", "greeting after")
     check(s.pid() not in old, "a new worker answers")
+
+
+def test_reload_new_plugin_list(ctx):
+    """A plugin added to [server] plugins and to a site is served after
+    SIGHUP, by new workers."""
+    s = ctx.stack(plugins="hello",
+                  sites=[("demo", "localhost", "hello", {})])
+    eq(s.http("GET", "/test/pid", headers=JSON).status, 404,
+       "testkit not loaded yet")
+    old = set(s.worker_pids())
+    s.write_conf(plugins="hello testkit")
+    s.signal_soukd(signal.SIGHUP)
+    wait_for(lambda: s.http("GET", "/test/pid", headers=JSON).status == 200,
+             "/test/pid after the reload", 15, s.soukd_alive, step=0.05)
+    check(s.pid() not in old, "served by a new worker")
+    eq(s.http("GET", "/hello").status, 200, "hello still served")
 
 
 def test_reload_broken_plugin_keeps_workers(ctx):

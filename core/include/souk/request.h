@@ -45,6 +45,9 @@ SOUK_API const char *souk_request_form(const souk_request_t *r,
     const char *name);
 SOUK_API const souk_upload_t *souk_request_upload(const souk_request_t *r,
     const char *name);
+/* Every file field, in the order received; *n is set to the count. */
+SOUK_API const souk_upload_t *souk_request_uploads(const souk_request_t *r,
+    size_t *n);
 /* The parsed body when it was application/json, else NULL. */
 SOUK_API const cJSON *souk_request_json(const souk_request_t *r);
 /* The raw body; *len is set to its length. "" and 0 when there is none. */
