@@ -658,6 +658,31 @@ req_head(souk_request_t *r, const req_env_t *env)
     return 0;
 }
 
+/*
+ * A first guess at the answer's form from the raw params, so that a request
+ * refused while its params are still being checked gets its error as JSON
+ * when it asked for JSON. req_head settles it once the path is decoded.
+ */
+static void
+req_guess_json(souk_request_t *r, char **envp)
+{
+    const char  *uri = NULL, *accept = NULL;
+    char       **e;
+
+    for (e = envp; e != NULL && *e != NULL; e++) {
+        if (strncmp(*e, "REQUEST_URI=", 12) == 0 && uri == NULL) {
+            uri = *e + 12;
+        } else if (strncmp(*e, "HTTP_ACCEPT=", 12) == 0 && accept == NULL) {
+            accept = *e + 12;
+        }
+    }
+    r->wants_json = (uri != NULL && strncmp(uri, "/api", 4) == 0
+                     && (uri[4] == '/' || uri[4] == '?' || uri[4] == '\0'))
+                    || (accept != NULL
+                        && req_contains(accept, "application/json")
+                        && !req_contains(accept, "text/html"));
+}
+
 int
 sk_request_parse(souk_request_t *r, char **envp, sk_read_pt rd, void *io)
 {
@@ -676,6 +701,7 @@ sk_request_parse(souk_request_t *r, char **envp, sk_read_pt rd, void *io)
     r->host = "";
     r->content_type = "";
     r->remote_addr = "";
+    req_guess_json(r, envp);
     rc = req_env(r, envp, &env);
     req_id(r, rc == 0 ? env.request_id : NULL);
     if (rc != 0) {
