@@ -1,4 +1,4 @@
-/* Turns FastCGI/CGI params and the body into a souk_request_t, and reads it. */
+/* Turns FastCGI/CGI params and the body into a souk_request_t. */
 #include <string.h>
 #include <strings.h>
 
@@ -85,6 +85,20 @@ req_contains(const char *h, const char *needle)
         }
     }
     return 0;
+}
+
+/* JSON for paths under /api (a query or the end may follow "/api"), or when
+ * Accept names application/json and not text/html. */
+static int
+req_json_wanted(const char *path, const char *accept)
+{
+    if (path != NULL && strncmp(path, "/api", 4) == 0
+        && (path[4] == '/' || path[4] == '?' || path[4] == '\0'))
+    {
+        return 1;
+    }
+    return accept != NULL && req_contains(accept, "application/json")
+           && !req_contains(accept, "text/html");
 }
 
 /* "USER_AGENT" → "User-Agent": the form handlers look headers up by. */
@@ -650,11 +664,7 @@ req_head(souk_request_t *r, const req_env_t *env)
     sk_cookies_parse(r->pool, souk_request_header(r, "Cookie"),
                      &r->cookies, &r->ncookies);
     accept = souk_request_header(r, "Accept");
-    r->wants_json = strncmp(r->full_path, "/api/", 5) == 0
-                    || strcmp(r->full_path, "/api") == 0
-                    || (accept != NULL
-                        && req_contains(accept, "application/json")
-                        && !req_contains(accept, "text/html"));
+    r->wants_json = req_json_wanted(r->full_path, accept);
     return 0;
 }
 
@@ -676,11 +686,7 @@ req_guess_json(souk_request_t *r, char **envp)
             accept = *e + 12;
         }
     }
-    r->wants_json = (uri != NULL && strncmp(uri, "/api", 4) == 0
-                     && (uri[4] == '/' || uri[4] == '?' || uri[4] == '\0'))
-                    || (accept != NULL
-                        && req_contains(accept, "application/json")
-                        && !req_contains(accept, "text/html"));
+    r->wants_json = req_json_wanted(uri, accept);
 }
 
 int
@@ -728,194 +734,4 @@ sk_request_parse(souk_request_t *r, char **envp, sk_read_pt rd, void *io)
                           ? r->limits->max_drain : clen);
     }
     return rc;
-}
-
-/* ---------- accessors (souk/request.h) ---------- */
-
-static const char *
-req_lookup(const souk_kv_t *kv, size_t n, const char *name, int nocase)
-{
-    size_t  i;
-
-    if (name == NULL) {
-        return NULL;
-    }
-    for (i = 0; i < n; i++) {
-        if ((nocase ? strcasecmp(kv[i].name, name)
-                    : strcmp(kv[i].name, name)) == 0)
-        {
-            return kv[i].value;
-        }
-    }
-    return NULL;
-}
-
-SOUK_API unsigned
-souk_request_method(const souk_request_t *r)
-{
-    return r->method;
-}
-
-SOUK_API const char *
-souk_request_method_name(const souk_request_t *r)
-{
-    return r->method_name != NULL ? r->method_name : "";
-}
-
-SOUK_API const char *
-souk_request_path(const souk_request_t *r)
-{
-    if (r->path != NULL) {
-        return r->path;
-    }
-    return r->full_path != NULL ? r->full_path : "/";
-}
-
-SOUK_API const char *
-souk_request_query_string(const souk_request_t *r)
-{
-    return r->query_string != NULL ? r->query_string : "";
-}
-
-SOUK_API const char *
-souk_request_query(const souk_request_t *r, const char *name)
-{
-    return req_lookup(r->query, r->nquery, name, 0);
-}
-
-SOUK_API const char *
-souk_request_header(const souk_request_t *r, const char *name)
-{
-    return req_lookup(r->headers, r->nheaders, name, 1);
-}
-
-SOUK_API const char *
-souk_request_cookie(const souk_request_t *r, const char *name)
-{
-    return req_lookup(r->cookies, r->ncookies, name, 0);
-}
-
-SOUK_API const char *
-souk_request_form(const souk_request_t *r, const char *name)
-{
-    return req_lookup(r->form, r->nform, name, 0);
-}
-
-SOUK_API const souk_upload_t *
-souk_request_upload(const souk_request_t *r, const char *name)
-{
-    size_t  i;
-
-    if (name == NULL) {
-        return NULL;
-    }
-    for (i = 0; i < r->nuploads; i++) {
-        if (strcmp(r->uploads[i].name, name) == 0) {
-            return &r->uploads[i];
-        }
-    }
-    return NULL;
-}
-
-SOUK_API const souk_upload_t *
-souk_request_uploads(const souk_request_t *r, size_t *n)
-{
-    *n = r->nuploads;
-    return r->uploads;
-}
-
-SOUK_API const cJSON *
-souk_request_json(const souk_request_t *r)
-{
-    return r->json;
-}
-
-SOUK_API const char *
-souk_request_body(const souk_request_t *r, size_t *len)
-{
-    if (r->body == NULL) {
-        if (len != NULL) {
-            *len = 0;
-        }
-        return "";
-    }
-    if (len != NULL) {
-        *len = r->body_len;
-    }
-    return r->body;
-}
-
-SOUK_API const souk_kv_t *
-souk_request_pairs(const souk_request_t *r, const char *kind, size_t *n)
-{
-    static const souk_kv_t  none[1];
-    const souk_kv_t        *kv = NULL;
-    size_t                  count = 0;
-
-    if (kind == NULL) {
-        kind = "";
-    }
-    if (strcmp(kind, "query") == 0) {
-        kv = r->query;
-        count = r->nquery;
-    } else if (strcmp(kind, "form") == 0) {
-        kv = r->form;
-        count = r->nform;
-    } else if (strcmp(kind, "header") == 0) {
-        kv = r->headers;
-        count = r->nheaders;
-    } else if (strcmp(kind, "cookie") == 0) {
-        kv = r->cookies;
-        count = r->ncookies;
-    } else if (strcmp(kind, "param") == 0) {
-        kv = r->params;
-        count = r->nparams;
-    } else {
-        if (n != NULL) {
-            *n = 0;
-        }
-        return NULL;
-    }
-    if (n != NULL) {
-        *n = count;
-    }
-    /* A known kind with no pairs gives an empty array, not NULL, so a
-     * caller can loop without a check. */
-    return kv != NULL ? kv : none;
-}
-
-SOUK_API const char *
-souk_request_param(const souk_request_t *r, const char *name)
-{
-    return req_lookup(r->params, r->nparams, name, 0);
-}
-
-SOUK_API const char *
-souk_request_id(const souk_request_t *r)
-{
-    return r->id;
-}
-
-SOUK_API const char *
-souk_request_remote_addr(const souk_request_t *r)
-{
-    return r->remote_addr != NULL ? r->remote_addr : "";
-}
-
-SOUK_API int
-souk_request_https(const souk_request_t *r)
-{
-    return r->https;
-}
-
-SOUK_API int
-souk_request_wants_json(const souk_request_t *r)
-{
-    return r->wants_json;
-}
-
-SOUK_API souk_pool_t *
-souk_request_pool(souk_request_t *r)
-{
-    return r->pool;
 }

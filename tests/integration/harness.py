@@ -674,6 +674,24 @@ http {
         parts.append("--- last response\n%r" % (self.last,))
         return "\n".join(parts)
 
+    # Sanitizer kinds a test provokes on purpose (e.g. libfcgi asking for
+    # a 2 GB buffer in the CVE-2025-23016 test).
+    allowed_sanitizer = ()
+
+    def sanitizer_report(self):
+        """The first ASan/LSan/UBSan report in soukd's logs, or None. A
+        worker's report only shows in its exit status, which the master
+        just logs, so the logs are the place to look."""
+        marks = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                 "runtime error:")
+        for name in ("soukd-stderr.log", "soukd-error.log"):
+            lines = read_file(os.path.join(self.T, name)).splitlines()
+            for i, line in enumerate(lines):
+                if any(m in line for m in marks) and not any(
+                        a in line for a in self.allowed_sanitizer):
+                    return "%s:\n%s" % (name, "\n".join(lines[i:i + 25]))
+        return None
+
     def cleanup(self, keep=False):
         if self.nginx is not None and self.nginx.poll() is None:
             self.nginx.send_signal(signal.SIGQUIT)

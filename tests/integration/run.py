@@ -13,6 +13,7 @@ import argparse
 import importlib
 import inspect
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -47,9 +48,20 @@ class Ctx:
         return s
 
     def close(self, failed):
+        """Stops everything, then fails the test if a sanitizer reported
+        anything (leaks show at exit, so only after the stop)."""
+        reports = []
         for s in self.stacks:
-            s.cleanup(keep=self.keep or failed and
-                      os.environ.get("SOUK_IT_KEEP_FAILED") == "1")
+            s.cleanup(keep=True)
+            rep = s.sanitizer_report()
+            if rep:
+                reports.append(rep)
+            if not (self.keep or (failed or reports) and
+                    os.environ.get("SOUK_IT_KEEP_FAILED") == "1"):
+                shutil.rmtree(s.T, ignore_errors=True)
+        if reports:
+            raise harness.TestFailure("sanitizer report in soukd's logs:\n"
+                                      + "\n".join(reports))
 
 
 def collect(quick, pattern):
@@ -110,7 +122,8 @@ def main():
                 ctx.close(not ok)
             except Exception as e:  # noqa: BLE001
                 if ok:
-                    ok, why, tb = False, "cleanup: %s" % e, ""
+                    ok, why, tb = False, str(e), ""
+                    skip = None
         dt = time.monotonic() - t0
         if skip is not None:
             print("ok %d - %s # SKIP %s" % (i, name, skip))

@@ -8,6 +8,7 @@
 #include "../../core/cookie.c"
 #include "../../core/multipart.c"
 #include "../../core/request.c"
+#include "../../core/request_api.c"
 
 /* A body reader over memory; with data NULL it yields `total` 'x' bytes
  * without holding them, for the 10 MB case. */
