@@ -34,5 +34,7 @@ int sk_cli_plugin_new(sk_cli_t *cli, int argc, char **argv);
 int sk_cli_sites(sk_cli_t *cli, int argc, char **argv);
 int sk_cli_routes(sk_cli_t *cli, int argc, char **argv);
 int sk_cli_hooks(sk_cli_t *cli, int argc, char **argv);
+int sk_cli_render(sk_cli_t *cli, int argc, char **argv);   /* cli_render.c */
+int sk_cli_theme(sk_cli_t *cli, int argc, char **argv);    /* cli_theme.c */
 
 #endif /* SOUK_CLI_H */

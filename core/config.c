@@ -13,6 +13,11 @@
 #include <ini.h>
 
 #include "souk_core.h"
+#include "theme.h"
+
+#ifndef SOUK_THEME_DIR
+#define SOUK_THEME_DIR "/usr/local/share/souk/themes"
+#endif
 
 #ifndef SOUK_PLUGIN_DIR
 #define SOUK_PLUGIN_DIR "/usr/local/lib/souk/plugins"
@@ -36,6 +41,13 @@ typedef struct {
     int           err_line;      /* first error we found, 0: none */
     char          why[256];
     int           default_line;  /* where default_site was set */
+    int           theme_dir_line;
+    struct {                     /* theme.KEY lines, checked at the end */
+        char     *site;
+        char     *key;
+        int       line;
+    }            *tkeys;
+    size_t        ntkeys;
 } sk_cfg_parse_t;
 
 static void *
@@ -233,6 +245,23 @@ sk_cfg_server(sk_cfg_parse_t *ps, const char *name, const char *value)
         sk_cfg_path(ps, &cfg->access_log, value);
     } else if (strcmp(name, "pid_file") == 0) {
         sk_cfg_path(ps, &cfg->pid_file, value);
+    } else if (strcmp(name, "theme_dir") == 0) {
+        sk_cfg_path(ps, &cfg->theme_dir, value);
+        ps->theme_dir_line = ps->line;
+    } else if (strcmp(name, "plugin_data_dir") == 0) {
+        sk_cfg_path(ps, &cfg->plugin_data_dir, value);
+    } else if (strcmp(name, "assets_url") == 0) {
+        if (value[0] != '/') {
+            sk_cfg_fail(ps, "assets_url must start with \"/\"");
+            return SOUK_ERROR;
+        }
+        free(cfg->assets_url);
+        cfg->assets_url = sk_cfg_strdup(value);
+    } else if (strcmp(name, "dev_mode") == 0) {
+        if (sk_cfg_number(ps, name, value, 10, 0, 1, &v) != SOUK_OK) {
+            return SOUK_ERROR;
+        }
+        cfg->dev_mode = (int) v;
     } else if (strcmp(name, "default_site") == 0) {
         free(cfg->default_site);
         cfg->default_site = value[0] ? sk_cfg_strdup(value) : NULL;
@@ -416,9 +445,78 @@ sk_cfg_site_key(sk_cfg_parse_t *ps, const char *id, const char *name,
         free(site->theme);
         site->theme = sk_cfg_strdup(value);
     } else {
+        if (strncmp(name, "theme.", 6) == 0) {
+            ps->tkeys = sk_cfg_realloc(ps->tkeys, (ps->ntkeys + 1)
+                                                  * sizeof(*ps->tkeys));
+            ps->tkeys[ps->ntkeys].site = sk_cfg_strdup(id);
+            ps->tkeys[ps->ntkeys].key = sk_cfg_strdup(name + 6);
+            ps->tkeys[ps->ntkeys++].line = ps->line;
+        }
         sk_cfg_setting(&site->settings, &site->nsettings, name, value);
     }
     return SOUK_OK;
+}
+
+static const char *
+sk_cfg_site_value(const sk_site_t *site, const char *name)
+{
+    size_t  i;
+
+    for (i = 0; i < site->nsettings; i++) {
+        if (strcmp(site->settings[i].name, name) == 0) {
+            return site->settings[i].value;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Each site's theme must load and its theme.KEY settings must fit the
+ * theme's schema, so a typo is a start-up error, not a wrong page. Without
+ * theme_dir a theme that is not installed is not an error: the site then
+ * gets the built-in page.
+ */
+static void
+sk_cfg_check_themes(sk_cfg_parse_t *ps)
+{
+    sk_config_t  *cfg = ps->cfg;
+    sk_themes_t  *ts;
+    sk_theme_t   *t;
+    sk_site_t    *site;
+    size_t        i, k;
+    char          err[512], full[160];
+    const char   *v;
+
+    ts = sk_themes_create(cfg->theme_dir ? cfg->theme_dir : SOUK_THEME_DIR,
+                          cfg->assets_url);
+    for (i = 0; i < cfg->nsites && ps->err_line == 0; i++) {
+        site = &cfg->sites[i];
+        if (site->theme == NULL || site->theme[0] == '\0') {
+            continue;
+        }
+        t = sk_theme_get(ts, site->theme, err, sizeof(err));
+        if (t == NULL) {
+            if (cfg->theme_dir != NULL) {
+                ps->line = ps->theme_dir_line;
+                sk_cfg_fail(ps, "site %s: %s", site->id, err);
+            }
+            continue;
+        }
+        for (k = 0; k < ps->ntkeys && ps->err_line == 0; k++) {
+            if (strcmp(ps->tkeys[k].site, site->id) != 0) {
+                continue;
+            }
+            snprintf(full, sizeof(full), "theme.%s", ps->tkeys[k].key);
+            v = sk_cfg_site_value(site, full);
+            if (v != NULL && sk_theme_setting_check(t, ps->tkeys[k].key, v,
+                                 err, sizeof(err)) != SOUK_OK)
+            {
+                ps->line = ps->tkeys[k].line;
+                sk_cfg_fail(ps, "site %s: %s: %s", site->id, full, err);
+            }
+        }
+    }
+    sk_themes_destroy(ts);
 }
 
 static int
@@ -509,6 +607,9 @@ sk_config_load(const char *path, char *err, size_t errlen)
             ps.err_line = 1;
             snprintf(ps.why, sizeof(ps.why), "cannot read the file");
         }
+        if (ps.err_line == 0) {
+            sk_cfg_check_themes(&ps);
+        }
         if (ps.err_line == 0 && ps.cfg->default_site != NULL) {
             size_t  i;
 
@@ -535,6 +636,11 @@ sk_config_load(const char *path, char *err, size_t errlen)
     }
     free(ps.buf);
     free(ps.dir);
+    for (size_t k = 0; k < ps.ntkeys; k++) {
+        free(ps.tkeys[k].site);
+        free(ps.tkeys[k].key);
+    }
+    free(ps.tkeys);
     if (ps.err_line != 0) {
         sk_config_free(ps.cfg);
         return NULL;
@@ -592,6 +698,9 @@ sk_config_free(sk_config_t *cfg)
         free(cfg->error_log);
         free(cfg->pid_file);
         free(cfg->default_site);
+        free(cfg->theme_dir);
+        free(cfg->plugin_data_dir);
+        free(cfg->assets_url);
         free(cfg);
     }
 }

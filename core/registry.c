@@ -1,5 +1,6 @@
 /* What a plugin's init may call: route and hook registration, and the
  * accessors of the plugin context. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,6 +109,35 @@ souk_route_add(souk_plugin_ctx_t *ctx, unsigned methods, const char *pattern,
                            rt->plugins[dup]->name);
     }
     return sk_reg_fail(ctx, "%s", why[0] ? why : "cannot add the route");
+}
+
+SOUK_API int
+souk_route_name(souk_plugin_ctx_t *ctx, const char *name)
+{
+    const char  *p;
+    char         why[256];
+
+    if (sk_reg_open(ctx, "souk_route_name") != SOUK_OK) {
+        return SOUK_ERROR;
+    }
+    for (p = name; p != NULL && *p != '\0'; p++) {
+        if (!(isalnum((unsigned char) *p) || *p == '_' || *p == '-'
+              || *p == '.'))
+        {
+            break;
+        }
+    }
+    if (name == NULL || name[0] == '\0' || *p != '\0' || p - name > 128) {
+        return sk_reg_fail(ctx, "route name \"%s\": letters, digits, _ - "
+                           "and . only", name ? name : "(null)");
+    }
+    why[0] = '\0';
+    if (sk_router_name(ctx->rt->router, ctx->plugin->idx, name, why,
+                       sizeof(why)) != SOUK_OK)
+    {
+        return sk_reg_fail(ctx, "%s", why);
+    }
+    return SOUK_OK;
 }
 
 static int

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "souk_core.h"
+#include "theme.h"
 
 /*
  * Both transports (FastCGI and plain CGI) take a CGI response: the web
@@ -23,7 +24,10 @@ static const souk_kv_t  sk_security_headers[] = {
 /* Nesting deeper than this is shown as an ellipsis in the HTML page. */
 #define SK_HTML_DEPTH  32
 
-static const char *
+/* Also used by core/view.c for error pages. */
+const char *sk_status_reason(int status);
+
+const char *
 sk_status_reason(int status)
 {
     switch (status) {
@@ -216,27 +220,58 @@ sk_body_html_error(souk_request_t *r, souk_buf_t *b, int status,
     souk_buf_puts(b, "</code></p>\n</main>\n</body>\n</html>\n");
 }
 
+/*
+ * An HTML answer goes through the site's theme; the built-in page answers
+ * only when the site wears no theme that can be loaded. A theme that fails
+ * to render (logged with file, line and column) gives the built-in 500.
+ */
+static void
+sk_respond_html(souk_request_t *r, int *status, souk_buf_t *b,
+    const char **nonce)
+{
+    const char  *msg = NULL;
+    int          rc;
+
+    if (*status >= 400) {
+        msg = r->error_msg != NULL ? r->error_msg : sk_status_reason(*status);
+    }
+    rc = sk_view_render(r, *status, msg, b, nonce);
+    if (rc == SOUK_OK) {
+        return;
+    }
+    b->len = 0;
+    b->data[0] = '\0';
+    *nonce = NULL;
+    if (rc == SOUK_ERROR) {
+        *status = 500;
+        sk_body_html_error(r, b, 500, "the page could not be rendered");
+    } else if (*status >= 400) {
+        sk_body_html_error(r, b, *status, msg);
+    } else {
+        sk_body_html_view(r, b);
+    }
+}
+
 /* Picks the body and its type; *type stays NULL when there is no body. */
 static void
-sk_respond_body(souk_request_t *r, int status, souk_buf_t *b,
-    const char **type)
+sk_respond_body(souk_request_t *r, int *status, souk_buf_t *b,
+    const char **type, const char **nonce)
 {
     const char  *json = "application/json; charset=utf-8";
     const char  *html = "text/html; charset=utf-8";
     const char  *msg;
 
     *type = NULL;
-    if (status >= 400) {
-        msg = r->error_msg != NULL ? r->error_msg : sk_status_reason(status);
-        if (r->wants_json) {
-            sk_body_json_error(r, b, status, msg);
-            *type = json;
-        } else {
-            sk_body_html_error(r, b, status, msg);
-            *type = html;
-        }
-    } else if (status < 200 || status == 204 || status == 304
-               || (status >= 300 && r->view == NULL))
+    *nonce = NULL;
+    if (*status >= 400 && r->wants_json) {
+        msg = r->error_msg != NULL ? r->error_msg : sk_status_reason(*status);
+        sk_body_json_error(r, b, *status, msg);
+        *type = json;
+    } else if (*status >= 400) {
+        sk_respond_html(r, status, b, nonce);
+        *type = html;
+    } else if (*status < 200 || *status == 204 || *status == 304
+               || (*status >= 300 && r->view == NULL))
     {
         return;
     } else if (r->wants_json) {
@@ -247,7 +282,7 @@ sk_respond_body(souk_request_t *r, int status, souk_buf_t *b,
         }
         *type = json;
     } else {
-        sk_body_html_view(r, b);
+        sk_respond_html(r, status, b, nonce);
         *type = html;
     }
 }
@@ -267,7 +302,7 @@ sk_handler_has(const souk_request_t *r, const char *name)
 
 static void
 sk_respond_headers(souk_request_t *r, souk_buf_t *h, int status,
-    const char *type, size_t len)
+    const char *type, size_t len, const char *nonce)
 {
     size_t  i;
 
@@ -279,10 +314,19 @@ sk_respond_headers(souk_request_t *r, souk_buf_t *h, int status,
         souk_buf_printf(h, "Content-Length: %zu\r\n", len);
     }
     for (i = 0; i < sizeof(sk_security_headers) / sizeof(souk_kv_t); i++) {
-        if (!sk_handler_has(r, sk_security_headers[i].name)) {
-            souk_buf_printf(h, "%s: %s\r\n", sk_security_headers[i].name,
-                            sk_security_headers[i].value);
+        if (sk_handler_has(r, sk_security_headers[i].name)) {
+            continue;
         }
+        souk_buf_printf(h, "%s: %s", sk_security_headers[i].name,
+                        sk_security_headers[i].value);
+        /* A themed page may style itself from the site's settings in one
+         * <style> element carrying this answer's nonce; never scripts. */
+        if (nonce != NULL && strcmp(sk_security_headers[i].name,
+                                    "Content-Security-Policy") == 0)
+        {
+            souk_buf_printf(h, "; style-src 'self' 'nonce-%s'", nonce);
+        }
+        souk_buf_puts(h, "\r\n");
     }
     if (r->id[0] != '\0') {
         souk_buf_printf(h, "X-Request-Id: %s\r\n", r->id);
@@ -301,7 +345,7 @@ int
 sk_respond(souk_request_t *r, sk_write_pt wr, void *io)
 {
     souk_buf_t   head, body;
-    const char  *type, *data;
+    const char  *type, *data, *nonce = NULL;
     size_t       len;
     int          status = r->status;
 
@@ -317,12 +361,13 @@ sk_respond(souk_request_t *r, sk_write_pt wr, void *io)
         data = r->out_body;
         len = r->out_len;
     } else {
-        sk_respond_body(r, status, &body, &type);
+        sk_respond_body(r, &status, &body, &type, &nonce);
+        r->status = status;
         data = body.data;
         len = body.len;
     }
     souk_buf_init(&head, r->pool, 1024);
-    sk_respond_headers(r, &head, status, type, len);
+    sk_respond_headers(r, &head, status, type, len, nonce);
     if (wr(io, head.data, head.len) < 0) {
         return SOUK_ERROR;
     }

@@ -45,6 +45,8 @@ struct sk_route_s {
     size_t            nparams;
     souk_handler_pt   handler;
     void             *data;
+    char             *name;         /* souk_route_name, or NULL */
+    unsigned          seq;          /* registration order */
 };
 
 struct sk_router_s {
@@ -55,6 +57,7 @@ struct sk_router_s {
     pcre2_match_data      *md;
     uint32_t               md_pairs;
     pcre2_match_context   *mctx;
+    unsigned               seq;      /* routes added so far */
 };
 
 /* A growable malloc'd string for building the regex and normal form. */
@@ -165,6 +168,7 @@ sk_route_free(sk_route_t *route)
     free(route->params);
     pcre2_code_free(route->re);
     free(route->pattern);
+    free(route->name);
     free(route->norm);
     free(route);
 }
@@ -524,6 +528,7 @@ sk_router_add(sk_router_t *rt, unsigned owner, unsigned methods,
     route->prefix_len = pp.prefix_len;
     route->handler = h;
     route->data = data;
+    route->seq = ++rt->seq;
     if (pp.nparams > 0
         && sk_route_compile(rt, route, &pp, err, errlen) != SOUK_OK)
     {
@@ -723,4 +728,58 @@ sk_methods_str(unsigned methods, char *buf, size_t len)
         used += (size_t) n;
     }
     return buf;
+}
+
+int
+sk_router_name(sk_router_t *rt, unsigned owner, const char *name, char *err,
+    size_t errlen)
+{
+    sk_route_t  *last = NULL;
+    size_t       i;
+
+    for (i = 0; i < rt->nroutes; i++) {
+        if (rt->routes[i]->name != NULL
+            && strcmp(rt->routes[i]->name, name) == 0)
+        {
+            return sk_router_fail(err, errlen, "route name \"%s\" is "
+                                  "already taken", name);
+        }
+        if (rt->routes[i]->owner == owner
+            && (last == NULL || rt->routes[i]->seq > last->seq))
+        {
+            last = rt->routes[i];
+        }
+    }
+    if (last == NULL || last->name != NULL) {
+        return sk_router_fail(err, errlen, "route name \"%s\": no unnamed "
+                              "route added just before", name);
+    }
+    last->name = strdup(name);
+    if (last->name == NULL) {
+        return sk_router_fail(err, errlen, "out of memory");
+    }
+    return SOUK_OK;
+}
+
+const char *
+sk_router_named(const sk_router_t *rt, sk_enabled_t enabled,
+    const char *name)
+{
+    size_t  i;
+
+    for (i = 0; rt != NULL && i < rt->nroutes; i++) {
+        if (rt->routes[i]->name != NULL
+            && strcmp(rt->routes[i]->name, name) == 0
+            && (enabled == NULL || enabled[rt->routes[i]->owner]))
+        {
+            return rt->routes[i]->pattern;
+        }
+    }
+    return NULL;
+}
+
+unsigned
+sk_route_owner(const sk_route_t *route)
+{
+    return route->owner;
 }

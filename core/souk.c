@@ -34,6 +34,10 @@ static const sk_cmd_t  sk_cmds[] = {
       sk_cli_routes },
     { "hooks", NULL, "SITE", "show the resolved hook order for a site",
       sk_cli_hooks },
+    { "render", NULL, "TPL --data F.json", "render a template to stdout "
+      "(also --theme NAME, --partials DIR)", sk_cli_render },
+    { "theme", "check", "THEME", "check a theme's templates against the "
+      "template contract", sk_cli_theme },
 };
 
 #define SK_NCMDS  (sizeof(sk_cmds) / sizeof(sk_cmds[0]))

@@ -211,6 +211,18 @@ void sk_router_each(const sk_router_t *rt, sk_enabled_t enabled,
     void (*fn)(void *arg, unsigned owner, unsigned methods,
                const char *pattern), void *arg);
 
+/* Names the route owner added last (souk_route_name). SOUK_ERROR with err
+ * filled when the name is taken or owner added no unnamed route. */
+int sk_router_name(sk_router_t *rt, unsigned owner, const char *name,
+    char *err, size_t errlen);
+/* The pattern of the route with that name among enabled plugins (NULL:
+ * all), or NULL. */
+const char *sk_router_named(const sk_router_t *rt, sk_enabled_t enabled,
+    const char *name);
+
+/* The load index of the plugin that added the route. */
+unsigned sk_route_owner(const sk_route_t *route);
+
 /* "GET, HEAD, POST" from a method set, into buf. */
 const char *sk_methods_str(unsigned methods, char *buf, size_t len);
 
@@ -296,6 +308,11 @@ struct sk_config_s {
     /* older sites/settings replaced by sk_sites_refresh; kept alive until
      * sk_config_free because plugins may hold pointers into settings */
     sk_config_t    *retired;
+    /* themes (step 2, core/theme.c and core/view.c) */
+    char           *theme_dir;       /* NULL: the installed default */
+    char           *plugin_data_dir; /* PLUGIN/templates/ live here */
+    char           *assets_url;      /* URL prefix of theme assets */
+    int             dev_mode;        /* re-read changed templates */
 };
 
 /* Parses a souk.conf. NULL with a one-line err ("FILE:LINE: why"). */

@@ -156,13 +156,19 @@ hello_footer(souk_request_t *r, souk_buf_t *out, const cJSON *model,
 static int
 hello_init(souk_plugin_ctx_t *ctx)
 {
+    /* Each route is named right after it is added, so templates can link
+     * to it with {{url.hello.greet}} or {{name:url=hello.name}}. */
     if (souk_route_add(ctx, SOUK_GET, "/", hello_home, NULL) != SOUK_OK
+        || souk_route_name(ctx, "hello.home") != SOUK_OK
         || souk_route_add(ctx, SOUK_GET, "/hello", hello_greet, NULL)
            != SOUK_OK
+        || souk_route_name(ctx, "hello.greet") != SOUK_OK
         || souk_route_add(ctx, SOUK_GET, "/hello/{name:[A-Za-z0-9_-]{1,32}}",
                           hello_name, NULL) != SOUK_OK
+        || souk_route_name(ctx, "hello.name") != SOUK_OK
         || souk_route_add(ctx, SOUK_POST, "/hello/echo", hello_echo, NULL)
            != SOUK_OK
+        || souk_route_name(ctx, "hello.echo") != SOUK_OK
         || souk_filter_add(ctx, "view.hello", hello_mark_view, NULL,
                            SOUK_PRIO_MIDDLE) != SOUK_OK)
     {

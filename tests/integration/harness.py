@@ -246,7 +246,7 @@ def fcgi_exchange(sock_path, payload, timeout=20.0, sender=None):
 
 def fcgi_params_for(method, uri, host="localhost", headers=None,
                     content_type=None, content_length=None, extra=None):
-    path, _, query = uri.partition("?")
+    query = uri.partition("?")[2]
     params = [("GATEWAY_INTERFACE", "CGI/1.1"),
               ("REQUEST_METHOD", method), ("REQUEST_URI", uri),
               ("QUERY_STRING", query), ("SERVER_PROTOCOL", "HTTP/1.1"),

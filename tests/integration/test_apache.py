@@ -10,9 +10,10 @@ JSON = {"Accept": "application/json"}
 
 
 def apache_stack(ctx, **conf):
-    # Apache's children run as www-data: the socket's group lets them in.
-    s = ctx.stack(nginx=False, server_extra={"socket_group": "www-data"},
-                  **conf)
+    # Apache's children run as www-data when it starts as root: the
+    # socket's group lets them in. As another user, children stay that user.
+    extra = {"socket_group": "www-data"} if os.geteuid() == 0 else {}
+    s = ctx.stack(nginx=False, server_extra=extra, **conf)
     s.start_apache()
     return s
 

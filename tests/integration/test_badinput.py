@@ -2,11 +2,12 @@
 the harness's FastCGI client: each gets a clear 4xx, and the same worker
 (workers = 1, compared by pid) answers the next request."""
 
+import re
 import socket
 import struct
 import threading
 
-from harness import (FCGI_PARAMS, FCGI_STDIN, TestFailure, check, eq,
+from harness import (FCGI_PARAMS, FCGI_STDIN, check, eq,
                      fcgi_begin, fcgi_exchange, fcgi_len, fcgi_pairs,
                      fcgi_params_for, fcgi_record, fcgi_stream, slow,
                      wait_for)
@@ -52,6 +53,25 @@ def test_malformed_fastcgi_params(ctx):
     r = s.fcgi("GET", "/hello", params=params)
     eq(r.status, 400, "missing REQUEST_METHOD")
     same_worker(s, pid, "missing REQUEST_METHOD")
+
+
+def test_request_id_is_checked(ctx):
+    """A REQUEST_ID that could split a header or a log line is replaced by
+    soukd's own id; a well-formed one is kept."""
+    s = ctx.stack(nginx=False)
+    for bad in ("a b", "x" * 33, "id\r\nSet-Cookie: a=b", "\u00e9t\u00e9"):
+        params = fcgi_params_for("GET", "/hello", headers=JSON,
+                                 extra=[("REQUEST_ID", bad)])
+        r = s.fcgi("GET", "/hello", params=params)
+        eq(r.status, 200, "status with REQUEST_ID %r" % bad)
+        rid = r.header("x-request-id") or ""
+        check(rid != bad and re.fullmatch(r"[A-Za-z0-9-]{1,32}", rid),
+              "REQUEST_ID %r replaced, got %r" % (bad, rid))
+        check("set-cookie" not in r.headers, "no header injected")
+    params = fcgi_params_for("GET", "/hello", headers=JSON,
+                             extra=[("REQUEST_ID", "edge-42-AbC")])
+    eq(s.fcgi("GET", "/hello", params=params).header("x-request-id"),
+       "edge-42-AbC", "a well-formed REQUEST_ID is kept")
 
 
 def test_broken_fastcgi_records(ctx):

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import threading
+from urllib.parse import quote
 
 from harness import TestFailure, check, eq, slow, wait_for
 
@@ -263,6 +264,31 @@ def test_post_multipart_file(ctx):
     eq(ups[0], {"name": "file", "filename": "report.bin",
                 "content_type": "application/octet-stream",
                 "size": len(data)}, "upload description")
+
+
+def test_upload_near_the_cap(ctx):
+    """A 900 kB file under the 1 MB cap: nginx spools it to a temp file,
+    soukd reads every byte."""
+    s = ctx.stack()
+    data = os.urandom(900 * 1024)
+    body, ctype = multipart([], [("file", "photo.jpg", "image/jpeg", data)])
+    j = echo(s, body, ctype)
+    eq(j["uploads"][0]["size"], len(data), "all bytes arrived")
+
+
+def test_html_escapes_user_input(ctx):
+    s = ctx.stack()
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    r = s.http("POST", "/hello/echo",
+               body=("note=" + quote(evil)).encode(),
+               headers={"Content-Type":
+                        "application/x-www-form-urlencoded"})
+    eq(r.status, 200, "status")
+    check(r.header("content-type").startswith("text/html"), "an HTML page")
+    page = r.text()
+    check("<script>alert" not in page and "<img src=x" not in page,
+          "user input is not markup: %r" % page[:500])
+    check("&lt;script&gt;alert" in page, "it is shown escaped")
 
 
 def test_post_json(ctx):

@@ -49,6 +49,11 @@ def cgi_env(s, method, uri, extra=None):
            "HTTP_HOST": "localhost", "HTTP_ACCEPT": "application/json",
            "PATH": "/usr/bin:/bin"}
     env.update(extra or {})
+    # A CGI environment is otherwise clean; the sanitizer settings of the
+    # ASan run must still reach soukd.
+    for k in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
     return env
 
 

@@ -11,9 +11,10 @@
 #include <fcgiapp.h>
 
 /*
- * Usage: trivial SOCKET MODE BODYFILE [CONTENT_TYPE]
+ * Usage: trivial SOCKET MODE BODYFILE [CONTENT_TYPE [PROCESSES]]
  * Listens on the unix socket SOCKET (chmod to octal MODE) and answers each
- * request with the contents of BODYFILE. Built by scripts/bench with
+ * request with the contents of BODYFILE, from PROCESSES processes (default
+ * 1) sharing the socket, as soukd's workers do. Built by scripts/bench with
  * `cc trivial.c $(pkg-config --cflags --libs fcgi)`; not part of soukd.
  */
 
@@ -54,7 +55,7 @@ trivial_slurp(const char *path, size_t *len)
 int
 main(int argc, char **argv)
 {
-    int           fd;
+    int           fd, i, nproc;
     char         *body;
     size_t        len;
     const char   *type;
@@ -70,6 +71,7 @@ main(int argc, char **argv)
         return 1;
     }
     type = (argc > 4) ? argv[4] : "text/html; charset=utf-8";
+    nproc = (argc > 5) ? atoi(argv[5]) : 1;
 
     if (FCGX_Init() != 0) {
         return 1;
@@ -81,6 +83,14 @@ main(int argc, char **argv)
     if (fd < 0 || chmod(argv[1], (mode_t) strtol(argv[2], NULL, 8)) != 0) {
         perror(argv[1]);
         return 1;
+    }
+
+    /* The children share the listening socket; they die with the parent's
+     * process group when the bench stops it. */
+    for (i = 1; i < nproc; i++) {
+        if (fork() == 0) {
+            break;
+        }
     }
 
     FCGX_InitRequest(&rq, fd, 0);

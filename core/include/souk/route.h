@@ -24,6 +24,15 @@ typedef int (*souk_handler_pt)(souk_request_t *r, void *data);
 SOUK_API int souk_route_add(souk_plugin_ctx_t *ctx, unsigned methods,
     const char *pattern, souk_handler_pt handler, void *data);
 
+/*
+ * Names the route this plugin added last, so templates can link to it:
+ * `{{url.hello.greet}}`, or `{{name:url=hello.name}}` for a route with
+ * parameters. Call right after souk_route_add, only from init. Names are
+ * "PLUGIN.WHAT" by convention and unique across plugins; SOUK_ERROR (logged,
+ * refusing the plugin) for a taken name or when no unnamed route precedes.
+ */
+SOUK_API int souk_route_name(souk_plugin_ctx_t *ctx, const char *name);
+
 #ifdef __cplusplus
 }
 #endif
