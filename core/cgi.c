@@ -62,6 +62,7 @@ sk_cgi_run(sk_config_t *cfg)
         /* The web server shows a 500 and keeps our stderr in its log. */
         sk_log_msg(SOUK_LOG_ERROR, "cgi: %s", err);
         sk_cgi_write(NULL, sk_cgi_broken, sizeof(sk_cgi_broken) - 1);
+        sk_runtime_unload(&rt);
         return SK_EXIT_CONFIG;
     }
     pool = sk_pool_create(16384);

@@ -178,6 +178,8 @@ sk_master_checker_main(void *arg)
     n = strlen(line);
     line[n++] = '\n';
     (void) !write(c->fd, line, n);
+    sk_runtime_unload(&rt);
+    sk_config_free(c->cfg);
     return 0;
 }
 

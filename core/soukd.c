@@ -73,6 +73,7 @@ sk_check(sk_config_t *cfg, const char *path)
 
     if (sk_plugins_check(cfg, line, sizeof(line)) != 0) {
         fprintf(stderr, "soukd: %s\n", line);
+        sk_config_free(cfg);
         return 1;
     }
     (void) sscanf(line, "ok %lu %lu", &np, &ns);
@@ -152,17 +153,15 @@ main(int argc, char **argv)
     if (test) {
         return sk_check(cfg, o.conf_path);
     }
-    if (o.listen == NULL && sk_listen_is_listening(0)) {
-        if (sk_log_open(cfg->error_log, cfg->access_log) != SOUK_OK) {
-            return 1;
+    if ((o.listen == NULL && sk_listen_is_listening(0)) || sk_is_cgi()) {
+        int  rc = 1;
+
+        if (sk_log_open(cfg->error_log, cfg->access_log) == SOUK_OK) {
+            rc = o.listen == NULL && sk_listen_is_listening(0)
+                 ? sk_worker_run(cfg, 0, 0) : sk_cgi_run(cfg);
         }
-        return sk_worker_run(cfg, 0, 0);
-    }
-    if (sk_is_cgi()) {
-        if (sk_log_open(cfg->error_log, cfg->access_log) != SOUK_OK) {
-            return 1;
-        }
-        return sk_cgi_run(cfg);
+        sk_config_free(cfg);
+        return rc;
     }
     return sk_master_run(&o, cfg);
 }

@@ -87,11 +87,11 @@ sk_runtime_load(sk_runtime_t *rt, sk_config_t *cfg, char *err, size_t errlen)
 {
     /* randombytes_buf works without it, but sodium_init picks the best
      * implementation once per process (request ids). */
+    memset(rt, 0, sizeof(*rt));
     if (sodium_init() < 0) {
         snprintf(err, errlen, "libsodium failed to initialise");
         return SOUK_ERROR;
     }
-    memset(rt, 0, sizeof(*rt));
     rt->cfg = cfg;
     if (sk_plugins_load(rt, err, errlen) != SOUK_OK) {
         return SOUK_ERROR;
@@ -111,6 +111,15 @@ sk_runtime_unload(sk_runtime_t *rt)
         rt->sites = NULL;
     }
     sk_plugins_unload(rt);
+    /* The loader leaves the tables to their owner: the runtime. */
+    if (rt->router != NULL) {
+        sk_router_destroy(rt->router);
+        rt->router = NULL;
+    }
+    if (rt->hooks != NULL) {
+        sk_hooks_destroy(rt->hooks);
+        rt->hooks = NULL;
+    }
 }
 
 static long
@@ -252,6 +261,7 @@ sk_worker_run(sk_config_t *cfg, int listen_fd, pid_t master)
 
     if (sk_runtime_load(&rt, cfg, err, sizeof(err)) != SOUK_OK) {
         sk_log_msg(SOUK_LOG_ERROR, "worker: %s", err);
+        sk_runtime_unload(&rt);
         return SK_EXIT_CONFIG;
     }
     sk_log_msg(SOUK_LOG_INFO, "worker started (%zu plugins, %zu sites)",
