@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "sk_process.h"
+#include "theme.h"
 
 #define SK_POOL_BLOCK  16384
 
@@ -110,6 +111,7 @@ sk_runtime_unload(sk_runtime_t *rt)
         sk_sites_free(rt->sites);
         rt->sites = NULL;
     }
+    sk_view_shutdown();
     sk_plugins_unload(rt);
     /* The loader leaves the tables to their owner: the runtime. */
     if (rt->router != NULL) {
