@@ -395,6 +395,18 @@ sk_mod_t(const sk_tpl_modarg_t *a, souk_buf_t *out)
     return SOUK_OK;
 }
 
+/*
+ * Registered before main, so every program holding the core (soukd, and
+ * `souk render` even without --theme) knows the helpers before it compiles
+ * a template. Registering again is harmless.
+ */
+__attribute__((constructor))
+static void
+sk_helpers_init(void)
+{
+    sk_helpers_register();
+}
+
 int
 sk_helpers_register(void)
 {

@@ -6,7 +6,7 @@
 #include "souk_core.h"
 #include "template.h"
 
-/* The template-contract version this core renders (docs/template-contract.md). */
+/* The template-contract version this core renders (template-contract.md). */
 #define SK_CONTRACT_VERSION  1
 /* Parent chains longer than this are refused as broken inheritance. */
 #define SK_THEME_MAX_CHAIN   8

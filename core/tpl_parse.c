@@ -438,6 +438,9 @@ sk_name_parse(sk_ps_t *ps, const char *s, size_t n, sk_tpl_name_t *nm)
         if (sk_ws(s[i])) {
             return "whitespace inside a name";
         }
+        if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f) {
+            return "control character inside a name";
+        }
     }
     nm->full = sk_arena_strndup(&ps->t->arena, s, n);
     if (n == 1 && s[0] == '.') {
@@ -608,7 +611,9 @@ sk_build_tag(sk_ps_t *ps, size_t ti, size_t *open, size_t *nopen)
         /* A template name, not a context key: any non-blank bytes. */
         why = t->cl == 0 ? "empty name" : NULL;
         for (i = 0; why == NULL && i < t->cl; i++) {
-            why = sk_ws(s[i]) ? "whitespace inside a name" : NULL;
+            why = sk_ws(s[i]) ? "whitespace inside a name"
+                  : (unsigned char) s[i] < 0x20 || s[i] == 0x7f
+                  ? "control character inside a name" : NULL;
         }
         if (why == NULL) {
             n->name.full = sk_arena_strndup(&tp->arena, s, t->cl);

@@ -24,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 
 import harness  # noqa: E402
+from test_themes import serve_themes_from  # noqa: E402
 
 SRCDIR = harness.SRCDIR
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -87,7 +88,9 @@ def pages(demo_theme, bazaar_theme):
                         lang="de", h1="Seite nicht gefunden",
                         theme=bazaar_theme,
                         text=["/no-such-page", "Zur\u00fcck zur Startseite"],
-                        **marks(bazaar_theme)))
+                        selectors=[".header-rule"] * (bazaar_theme
+                                                      == "saffron"),
+                        no_selectors=[".hero"]))
     return out
 
 
@@ -181,6 +184,7 @@ def main():
         extra = theme_conf()
         stack.write_conf(plugins="hello", sites=sites("base", "saffron"),
                          server_extra=extra)
+        serve_themes_from(stack, extra["theme_dir"])
         stack.start_soukd()
         stack.start_nginx()
         wait_theme(stack, "bazaar.test", "hero-eyebrow")
