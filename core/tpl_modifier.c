@@ -211,8 +211,8 @@ sk_tpl_modifier_find(const char *name, size_t len)
     size_t  i;
 
     for (i = 0; i < sk_nmods; i++) {
-        if (strncmp(sk_mods[i].name, name, len) == 0
-            && sk_mods[i].name[len] == '\0')
+        if (strlen(sk_mods[i].name) == len
+            && memcmp(sk_mods[i].name, name, len) == 0)
         {
             return &sk_mods[i];
         }

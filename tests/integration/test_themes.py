@@ -183,7 +183,6 @@ def test_changed_asset_gets_new_url(ctx):
     r = s.http("GET", after, host="demo.test")
     eq(r.status, 200, "the new URL is served")
     check(b".changed-by-test" in r.body, "the new URL serves the new file")
-    del tmp
 
 
 def test_settings_change_the_page(ctx):
@@ -194,6 +193,7 @@ def test_settings_change_the_page(ctx):
               "theme.footer_note": "Open Mon-Sat",
               "theme.welcome_text": "Spices from small farms."}))
     demo = home(s, "demo.test")
+    csp = s.last.header("content-security-policy") or ""
     bazaar = home(s, "bazaar.test")
     check(escaped(hostile) in demo,
           "demo: the tagline, escaped")
@@ -202,7 +202,6 @@ def test_settings_change_the_page(ctx):
           "demo: the accent colour in the settings style")
     check(re.search(r'<style nonce="[^"]+">', demo),
           "demo: the settings style carries the CSP nonce")
-    csp = s.last.header("content-security-policy") or ""
     nonce = re.search(r'<style nonce="([^"]+)">', demo).group(1)
     check("'nonce-%s'" % nonce in csp,
           "the CSP allows exactly that nonce: %r" % csp)

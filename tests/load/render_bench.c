@@ -44,6 +44,7 @@ typedef struct {
     cJSON            *model;
     size_t            html_len;
     size_t            json_len;
+    const char       *heading;     /* t.home.featured, must show */
 } bench_t;
 
 static double
@@ -169,9 +170,11 @@ bench_globals(sk_theme_t *th, const cJSON *tr)
     cJSON_AddStringToObject(o, "csp_nonce", "00112233445566778899aabbccddeeff");
     cJSON_AddBoolToObject(o, "is_error", 0);
     cJSON_AddItemToObject(g, "settings", sk_theme_settings(th, NULL, 0));
-    cJSON_AddItemToObject(g, "t", cJSON_CreateObjectReference(tr));
+    /* References, as view.c makes them: an object reference takes the
+     * first child of the object it stands for. */
+    cJSON_AddItemToObject(g, "t", cJSON_CreateObjectReference(tr->child));
     cJSON_AddItemToObject(g, "assets",
-                          cJSON_CreateObjectReference(th->assets));
+                          cJSON_CreateObjectReference(th->assets->child));
     return g;
 }
 
@@ -260,6 +263,11 @@ bench_setup(bench_t *bn, sk_themes_t **tsp, const char *dir, int nproducts)
     vc.currency = "EUR";
     vc.base_path = "";
     vc.tr = sk_theme_locale(th, "en");
+    bn->heading = sk_theme_translate(vc.tr, "home.featured");
+    if (bn->heading == NULL) {
+        fprintf(stderr, "render_bench: no home.featured in base's en.json\n");
+        return -1;
+    }
     bn->model = bench_model(nproducts);
     vc.model = bn->model;
     bn->frames[0] = bench_globals(th, vc.tr);
@@ -301,6 +309,11 @@ bench_write(bench_t *bn, const char *path, int nproducts)
     if (cards != nproducts) {
         fprintf(stderr, "render_bench: the page shows %d product cards, "
                 "not %d\n", cards, nproducts);
+        return -1;
+    }
+    if (memmem(out.data, out.len, bn->heading, strlen(bn->heading)) == NULL) {
+        fprintf(stderr, "render_bench: the page lacks the translated "
+                "heading \"%s\"\n", bn->heading);
         return -1;
     }
     if (path == NULL) {

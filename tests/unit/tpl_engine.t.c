@@ -93,8 +93,8 @@ test_compile_errors(void)
        "empty dotted part");
     ok(strstr(compile_err("{{#a:u}}{{/a:u}}"), "variables only") != NULL,
        "modifier on a section");
-    ok(strstr(compile_err("{{<p}}{{$b}}{{/p}}"), "does not match block") != NULL,
-       "unclosed block inside parent");
+    ok(strstr(compile_err("{{<p}}{{$b}}{{/p}}"), "does not match block")
+       != NULL, "unclosed block inside parent");
 
     for (i = 0, p = deep; i < SK_TPL_MAX_DEPTH; i++) {
         p += sprintf(p, "{{#a}}");

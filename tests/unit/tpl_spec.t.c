@@ -1,5 +1,5 @@
-/* Runs the template conformance cases in tests/unit/spec/ (each .json file): each case
- * is {name, data, template, partials?, expected}. */
+/* Runs the template conformance cases in tests/unit/spec/ (each .json
+ * file): each case is {name, data, template, partials?, expected}. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
