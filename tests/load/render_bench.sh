@@ -13,5 +13,13 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR [options]" >&2; exit 2; }
 BUILD=$(cd "$1" && pwd) || exit 2
 shift
-make -C "$BUILD" -s tests/load/render_bench >/dev/null || exit 2
+# Quiet unless the build fails (a regenerated Makefile re-runs configure,
+# which is chatty).
+LOG=$(mktemp /tmp/render-bench-make.XXXXXX)
+if ! make -C "$BUILD" -s tests/load/render_bench >"$LOG" 2>&1; then
+    cat "$LOG" >&2
+    rm -f "$LOG"
+    exit 2
+fi
+rm -f "$LOG"
 exec "$BUILD/tests/load/render_bench" "$@" "$SRC/themes"
