@@ -106,7 +106,12 @@ main(void)
         if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0) {
             continue;
         }
-        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name)
+            >= (int) sizeof(path))
+        {
+            ok(0, "path of %s fits", de->d_name);
+            continue;
+        }
         text = slurp(path);
         root = text ? cJSON_Parse(text) : NULL;
         if (!ok(root != NULL, "%s parses", de->d_name)) {
