@@ -84,6 +84,25 @@ hello_pairs(souk_request_t *r, const char *kind)
     return o;
 }
 
+/* Every pair of the given kind appended to list as {kind, name, value}:
+ * Mustache cannot walk an object's keys, so the page lists these. */
+static void
+hello_fields(souk_request_t *r, const char *kind, cJSON *list)
+{
+    const souk_kv_t  *kv;
+    cJSON            *o;
+    size_t            i, n;
+
+    kv = souk_request_pairs(r, kind, &n);
+    for (i = 0; i < n; i++) {
+        o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "kind", kind);
+        cJSON_AddStringToObject(o, "name", kv[i].name);
+        cJSON_AddStringToObject(o, "value", kv[i].value);
+        cJSON_AddItemToArray(list, o);
+    }
+}
+
 static void
 hello_upload(cJSON *list, const souk_upload_t *u)
 {
@@ -114,7 +133,7 @@ static int
 hello_echo(souk_request_t *r, void *data)
 {
     const cJSON  *json = souk_request_json(r);
-    cJSON        *m;
+    cJSON        *m, *fields;
 
     (void) data;
     m = souk_view_new(r, "echo");
@@ -124,6 +143,10 @@ hello_echo(souk_request_t *r, void *data)
     cJSON_AddItemToObject(m, "form", hello_pairs(r, "form"));
     cJSON_AddItemToObject(m, "cookies", hello_pairs(r, "cookie"));
     cJSON_AddItemToObject(m, "uploads", hello_uploads(r));
+    fields = cJSON_AddArrayToObject(m, "fields");
+    hello_fields(r, "query", fields);
+    hello_fields(r, "form", fields);
+    hello_fields(r, "cookie", fields);
     cJSON_AddItemToObject(m, "json", json != NULL
                                      ? cJSON_Duplicate(json, 1)
                                      : cJSON_CreateNull());
