@@ -528,7 +528,7 @@ http {
     proxy_temp_path %(T)s/tmp/proxy;
     uwsgi_temp_path %(T)s/tmp/uwsgi;
     scgi_temp_path %(T)s/tmp/scgi;
-    types { text/css css; text/html html; }
+    include /etc/nginx/mime.types;
     default_type application/octet-stream;
     include %(T)s/souk-site.conf;
 }

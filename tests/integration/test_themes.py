@@ -11,7 +11,6 @@ import shutil
 from harness import SRCDIR, check, eq, read_file, wait_for
 
 THEMES = os.path.join(SRCDIR, "themes")
-MIME_TYPES = "/etc/nginx/mime.types"
 
 
 def theme_extra(theme_dir=THEMES):
@@ -40,13 +39,6 @@ def serve_themes_from(stack, theme_dir):
                           text)
         check(n >= 1, "nginx sample names the installed themes folder "
                       "(.../souk/themes)")
-        # A real nginx.conf includes mime.types at the http level; the
-        # harness's wrapper knows only css and html, and an SVG logo sent
-        # as application/octet-stream shows as a broken image.
-        if os.path.exists(MIME_TYPES):
-            text = re.sub(r"(?m)^(\s*server\s*\{\n)",
-                          r"\g<1>    include %s;\n" % MIME_TYPES, text,
-                          count=1)
         return text
     stack.nginx_server_block = block
 
