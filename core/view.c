@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@ static struct {
     char             *plugin_data_dir;
     int               explicit_dir;   /* theme_dir set in souk.conf */
     char              warned[8][65];  /* themes already reported missing */
+    time_t            failed_at[8];   /* when each was last tried */
 } sk_view;
 
 /* Refuses names that could climb out of the theme folder. */
@@ -227,6 +229,31 @@ sk_view_shutdown(void)
     memset(&sk_view, 0, sizeof(sk_view));
 }
 
+static time_t
+sk_view_now(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return ts.tv_sec;
+}
+
+/* A theme that could not be loaded is not tried again for a second, so a
+ * site wearing a missing theme costs no file look-ups per request, yet a
+ * theme installed later is picked up. */
+static int
+sk_view_recently_failed(const char *id)
+{
+    size_t  i;
+
+    for (i = 0; i < 8 && sk_view.warned[i][0] != '\0'; i++) {
+        if (strcmp(sk_view.warned[i], id) == 0) {
+            return sk_view_now() - sk_view.failed_at[i] < 1;
+        }
+    }
+    return 0;
+}
+
 /* Logs a theme that cannot be loaded once per worker, not per request. */
 static void
 sk_view_warn_once(const char *id, const char *err)
@@ -235,11 +262,13 @@ sk_view_warn_once(const char *id, const char *err)
 
     for (i = 0; i < 8 && sk_view.warned[i][0] != '\0'; i++) {
         if (strcmp(sk_view.warned[i], id) == 0) {
+            sk_view.failed_at[i] = sk_view_now();
             return;
         }
     }
     if (i < 8) {
         snprintf(sk_view.warned[i], sizeof(sk_view.warned[i]), "%s", id);
+        sk_view.failed_at[i] = sk_view_now();
     }
     sk_log_msg(sk_view.explicit_dir ? SOUK_LOG_ERROR : SOUK_LOG_WARN,
                "%s; %s", err, sk_view.explicit_dir
@@ -256,6 +285,9 @@ sk_view_cache(const sk_config_t *cfg, const char *id)
     size_t            i;
 
     sk_view_setup(cfg);
+    if (sk_view_recently_failed(id)) {
+        return NULL;
+    }
     t = sk_theme_get(sk_view.themes, id, err, sizeof(err));
     if (t == NULL) {
         sk_view_warn_once(id, err);
