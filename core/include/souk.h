@@ -14,6 +14,9 @@
 #include <souk/plugin.h>
 #include <souk/site.h>
 #include <souk/log.h>
+#include <souk/db.h>
+#include <souk/session.h>
+#include <souk/outbox.h>
 
 #define SOUK_VERSION "0.1.0"
 
