@@ -36,5 +36,10 @@ int sk_cli_routes(sk_cli_t *cli, int argc, char **argv);
 int sk_cli_hooks(sk_cli_t *cli, int argc, char **argv);
 int sk_cli_render(sk_cli_t *cli, int argc, char **argv);   /* cli_render.c */
 int sk_cli_theme(sk_cli_t *cli, int argc, char **argv);    /* cli_theme.c */
+int sk_cli_user(sk_cli_t *cli, int argc, char **argv);     /* cli_user.c */
+int sk_cli_migrate(sk_cli_t *cli, int argc, char **argv);  /* cli_site.c */
+int sk_cli_outbox(sk_cli_t *cli, int argc, char **argv);   /* cli_outbox.c */
+int sk_cli_outbox_retry(sk_cli_t *cli, int argc, char **argv);
+int sk_cli_site_cmd(sk_cli_t *cli, int argc, char **argv); /* cli_site.c */
 
 #endif /* SOUK_CLI_H */

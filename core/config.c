@@ -42,6 +42,7 @@ typedef struct {
     char          why[256];
     int           default_line;  /* where default_site was set */
     int           theme_dir_line;
+    int           mail_line;     /* the first line of [mail] */
     struct {                     /* theme.KEY lines, checked at the end */
         char     *site;
         char     *key;
@@ -347,8 +348,8 @@ sk_cfg_site(sk_config_t *cfg, const char *id)
  * hands us a lower-case host without port and a normalised path, so the
  * entry must be in that form to ever match.
  */
-static const char *
-sk_cfg_host_check(char *e)
+const char *
+sk_config_host_check(char *e)
 {
     char    *p, *slash = strchr(e, '/');
     size_t   len;
@@ -397,7 +398,7 @@ sk_cfg_hosts(sk_cfg_parse_t *ps, sk_site_t *site, const char *value)
 
     sk_cfg_list(&site->hosts, &site->nhosts, value);
     for (i = first; i < site->nhosts; i++) {
-        why = sk_cfg_host_check(site->hosts[i]);
+        why = sk_config_host_check(site->hosts[i]);
         if (why != NULL) {
             sk_cfg_fail(ps, "site %s: host \"%s\" %s", site->id,
                         site->hosts[i], why);
@@ -444,6 +445,10 @@ sk_cfg_site_key(sk_cfg_parse_t *ps, const char *id, const char *name,
     } else if (strcmp(name, "theme") == 0) {
         free(site->theme);
         site->theme = sk_cfg_strdup(value);
+    } else if (strcmp(name, "group") == 0) {
+        /* sites of a group share customer accounts */
+        free(site->group);
+        site->group = sk_cfg_strdup(value);
     } else {
         if (strncmp(name, "theme.", 6) == 0) {
             ps->tkeys = sk_cfg_realloc(ps->tkeys, (ps->ntkeys + 1)
@@ -519,6 +524,86 @@ sk_cfg_check_themes(sk_cfg_parse_t *ps)
     sk_themes_destroy(ts);
 }
 
+/* [database] (step 3, core/db*.c): which engine, and where. */
+static int
+sk_cfg_database(sk_cfg_parse_t *ps, const char *name, const char *value)
+{
+    sk_db_conf_t  *db = &ps->cfg->db;
+    char         **str = NULL;
+    long long      v;
+
+    if (strcmp(name, "driver") == 0) {
+        if (strcmp(value, "sqlite") == 0) {
+            db->driver = SOUK_DB_SQLITE;
+        } else if (strcmp(value, "mariadb") == 0) {
+            db->driver = SOUK_DB_MARIADB;
+        } else {
+            sk_cfg_fail(ps, "driver \"%s\" is not sqlite or mariadb", value);
+            return SOUK_ERROR;
+        }
+    } else if (strcmp(name, "path") == 0) {
+        sk_cfg_path(ps, &db->path, value);
+    } else if (strcmp(name, "socket") == 0) {
+        sk_cfg_path(ps, &db->socket, value);
+    } else if (strcmp(name, "port") == 0) {
+        if (sk_cfg_number(ps, name, value, 10, 1, 65535, &v) != SOUK_OK) {
+            return SOUK_ERROR;
+        }
+        db->port = (int) v;
+    } else if (strcmp(name, "busy_timeout") == 0
+               || strcmp(name, "lock_wait_timeout") == 0)
+    {
+        if (sk_cfg_number(ps, name, value, 10, 1, 3600000, &v) != SOUK_OK) {
+            return SOUK_ERROR;
+        }
+        *(name[0] == 'b' ? &db->busy_timeout : &db->lock_wait_timeout) =
+            (int) v;
+    } else if (strcmp(name, "apply_migrations") == 0) {
+        if (strcmp(value, "yes") == 0 || strcmp(value, "1") == 0) {
+            db->apply_migrations = 1;
+        } else if (strcmp(value, "no") == 0 || strcmp(value, "0") == 0) {
+            db->apply_migrations = 0;
+        } else {
+            sk_cfg_fail(ps, "apply_migrations must be yes or no");
+            return SOUK_ERROR;
+        }
+    } else if (strcmp(name, "host") == 0) {
+        str = &db->host;
+    } else if (strcmp(name, "user") == 0) {
+        str = &db->user;
+    } else if (strcmp(name, "password") == 0) {
+        str = &db->password;
+    } else if (strcmp(name, "name") == 0) {
+        str = &db->name;
+    } else {
+        sk_cfg_fail(ps, "unknown key \"%s\" in [database]", name);
+        return SOUK_ERROR;
+    }
+    if (str != NULL) {
+        free(*str);
+        *str = value[0] != '\0' ? sk_cfg_strdup(value) : NULL;
+    }
+    return SOUK_OK;
+}
+
+/* [mail] (step 3): the outbox's transport, read by core/mail.c. */
+static int
+sk_cfg_mail(sk_cfg_parse_t *ps, const char *name, const char *value)
+{
+    char  why[256];
+
+    if (ps->mail_line == 0) {
+        ps->mail_line = ps->line;
+    }
+    if (sk_mail_conf_set(&ps->cfg->mail, ps->dir, name, value, why,
+                         sizeof(why)) != SOUK_OK)
+    {
+        sk_cfg_fail(ps, "%s", why);
+        return SOUK_ERROR;
+    }
+    return SOUK_OK;
+}
+
 static int
 sk_cfg_handler(void *user, const char *section, const char *name,
     const char *value)
@@ -538,6 +623,10 @@ sk_cfg_handler(void *user, const char *section, const char *name,
         rc = SOUK_OK;
     } else if (strncmp(section, "site:", 5) == 0) {
         rc = sk_cfg_site_key(ps, section + 5, name, value);
+    } else if (strcmp(section, "database") == 0) {
+        rc = sk_cfg_database(ps, name, value);
+    } else if (strcmp(section, "mail") == 0) {
+        rc = sk_cfg_mail(ps, name, value);
     } else if (section[0] == '\0') {
         sk_cfg_fail(ps, "\"%s\" is outside any [section]", name);
         rc = SOUK_ERROR;
@@ -557,6 +646,7 @@ sk_cfg_defaults(sk_config_t *cfg)
     cfg->drain_timeout = 30;
     cfg->plugin_dir = sk_cfg_strdup(SOUK_PLUGIN_DIR);
     sk_limits_default(&cfg->limits);
+    cfg->db.driver = SOUK_DB_SQLITE;
 }
 
 /* Opens the file and sets up paths: cfg->path and the folder, absolute, so
@@ -609,6 +699,18 @@ sk_config_load(const char *path, char *err, size_t errlen)
         }
         if (ps.err_line == 0) {
             sk_cfg_check_themes(&ps);
+        }
+        if (ps.err_line == 0
+            && sk_mail_conf_check(ps.cfg->mail, ps.why, sizeof(ps.why))
+               != SOUK_OK)
+        {
+            ps.err_line = ps.mail_line;
+        }
+        if (ps.err_line == 0 && ps.cfg->db.driver != SOUK_DB_MARIADB
+            && ps.cfg->db.path == NULL)
+        {
+            /* The newcomer's default: SQLite in var/ next to the file. */
+            sk_cfg_path(&ps, &ps.cfg->db.path, "var/souk.db");
         }
         if (ps.err_line == 0 && ps.cfg->default_site != NULL) {
             size_t  i;
@@ -683,12 +785,20 @@ sk_config_free(sk_config_t *cfg)
             free(cfg->sites[i].id);
             sk_cfg_free_list(cfg->sites[i].hosts, cfg->sites[i].nhosts);
             free(cfg->sites[i].theme);
+            free(cfg->sites[i].group);
             sk_cfg_free_list(cfg->sites[i].plugin_names,
                              cfg->sites[i].nplugin_names);
             sk_cfg_free_kv(cfg->sites[i].settings, cfg->sites[i].nsettings);
         }
         free(cfg->sites);
         sk_cfg_free_kv(cfg->settings, cfg->nsettings);
+        free(cfg->db.path);
+        free(cfg->db.socket);
+        free(cfg->db.host);
+        free(cfg->db.user);
+        free(cfg->db.password);
+        free(cfg->db.name);
+        sk_mail_conf_free(cfg->mail);
         sk_cfg_free_list(cfg->plugins, cfg->nplugins);
         free(cfg->path);
         free(cfg->listen);

@@ -87,7 +87,15 @@ sk_dispatch_route(souk_request_t *r)
         sk_request_fail(r, 404, "no page at this address");
         return;
     }
-    sk_dispatch_handler(r, &m);
+    /* API token, permission and CSRF token are settled before the
+     * handler runs, so a refused request changes nothing. */
+    rc = sk_session_check(r, m.flags, m.perm);
+    if (rc != 0) {
+        sk_request_fail(r, rc, r->error_msg);
+    } else {
+        sk_dispatch_handler(r, &m);
+    }
+    sk_session_finish(r);
 }
 
 void

@@ -48,6 +48,12 @@ typedef struct {
     int                      stopping;
     long long                deadline_ms;   /* drain end when stopping */
     pid_t                    pid;
+    /* the outbox's delivery process (core/deliver.c), when [mail] has a
+     * transport; the one of an older generation until it has exited */
+    sk_kid_t                 deliver;
+    pid_t                    deliver_old;
+    long long                deliver_at;    /* backoff: no fork before */
+    int                      deliver_fails;
 } sk_master_t;
 
 static int                    sk_master_pipe[2] = { -1, -1 };
@@ -318,10 +324,101 @@ sk_master_spawn_missing(sk_master_t *m)
     }
 }
 
+/* ---------- the delivery process ---------- */
+
+static int
+sk_master_deliver_main(void *arg)
+{
+    sk_master_t  *m = arg;
+
+    return sk_deliver_run(m->cfg, m->pid);
+}
+
+static void
+sk_master_deliver_spawn(sk_master_t *m)
+{
+    pid_t  pid;
+
+    if (m->stopping || m->deliver.pid > 0 || !sk_deliver_wanted(m->cfg)
+        || sk_now_ms() < m->deliver_at)
+    {
+        return;
+    }
+    pid = sk_master_fork(sk_master_deliver_main, m);
+    if (pid < 0) {
+        sk_log_msg(SOUK_LOG_ERROR, "fork: %s", strerror(errno));
+        m->deliver_at = sk_now_ms() + SK_BACKOFF_MAX_MS;
+        return;
+    }
+    m->deliver.pid = pid;
+    m->deliver.gen = m->gen;
+    m->deliver.started_ms = sk_now_ms();
+}
+
+/* Non-zero when pid was a delivery process (then it is forgotten). */
+static int
+sk_master_deliver_reaped(sk_master_t *m, pid_t pid, int st)
+{
+    long long  now = sk_now_ms(), delay = 0;
+
+    if (pid == m->deliver_old) {
+        m->deliver_old = 0;
+        return 1;
+    }
+    if (pid != m->deliver.pid) {
+        return 0;
+    }
+    m->deliver.pid = 0;
+    if (m->stopping) {
+        return 1;
+    }
+    /* Like a worker: restart at once, backing off when it keeps dying
+     * right after it starts (a database that refuses it). */
+    if (now - m->deliver.started_ms < SK_QUICK_DEATH_MS) {
+        m->deliver_fails++;
+        delay = SK_BACKOFF_MIN_MS
+                << (m->deliver_fails < 6 ? m->deliver_fails - 1 : 5);
+        delay = delay > SK_BACKOFF_MAX_MS ? SK_BACKOFF_MAX_MS : delay;
+    } else {
+        m->deliver_fails = 0;
+    }
+    sk_log_msg(SOUK_LOG_ERROR, "delivery process %ld exited with %s %d, "
+               "restarting in %lld ms", (long) pid,
+               WIFSIGNALED(st) ? "signal" : "status",
+               WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), delay);
+    m->deliver_at = now + delay;
+    return 1;
+}
+
+/* A reload: the old process finishes its message and exits; a new one
+ * starts with the new config (claims keep the two apart meanwhile). */
+static void
+sk_master_deliver_reload(sk_master_t *m)
+{
+    if (m->deliver.pid > 0) {
+        if (m->deliver_old > 0) {
+            (void) kill(m->deliver_old, SIGKILL);
+        }
+        m->deliver_old = m->deliver.pid;
+        (void) kill(m->deliver_old, SIGTERM);
+        m->deliver.pid = 0;
+    }
+    m->deliver_at = 0;
+    m->deliver_fails = 0;
+    sk_master_deliver_spawn(m);
+}
+
 static void
 sk_master_signal_all(sk_master_t *m, int signo, int old_only)
 {
     size_t  i;
+
+    if (!old_only && m->deliver.pid > 0) {
+        (void) kill(m->deliver.pid, signo);
+    }
+    if (!old_only && m->deliver_old > 0) {
+        (void) kill(m->deliver_old, signo);
+    }
 
     for (i = 0; i < SK_KIDS_MAX; i++) {
         if (m->kids[i].pid > 0 && (!old_only || m->kids[i].gen != m->gen)) {
@@ -377,6 +474,9 @@ sk_master_reap(sk_master_t *m)
     int        st;
 
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (sk_master_deliver_reaped(m, pid, st)) {
+            continue;
+        }
         k = sk_master_kid(m, pid);
         if (k == NULL) {
             continue;
@@ -441,6 +541,7 @@ sk_master_reload(sk_master_t *m)
     m->fails = 0;
     m->restart_at_ms = 0;
     sk_master_spawn_missing(m);
+    sk_master_deliver_reload(m);
     /* The old generation finishes what it is doing and exits. */
     sk_master_signal_all(m, SIGTERM, 1);
     sk_log_msg(SOUK_LOG_INFO, "reloaded: %d workers of generation %u",
@@ -466,6 +567,13 @@ sk_master_timeout(const sk_master_t *m)
         t = m->deadline_ms - now;
     } else if (sk_master_count(m, 1) < m->nworkers) {
         t = m->restart_at_ms - now;
+        if (m->deliver.pid == 0 && sk_deliver_wanted(m->cfg)
+            && m->deliver_at - now < t)
+        {
+            t = m->deliver_at - now;
+        }
+    } else if (m->deliver.pid == 0 && sk_deliver_wanted(m->cfg)) {
+        t = m->deliver_at - now;
     } else {
         return -1;
     }
@@ -506,14 +614,19 @@ sk_master_step(sk_master_t *m)
         sk_master_signal_all(m, SIGUSR1, 0);
     }
     if (m->stopping) {
-        if (sk_master_count(m, 0) > 0 && sk_now_ms() >= m->deadline_ms) {
+        if ((sk_master_count(m, 0) > 0 || m->deliver.pid > 0
+             || m->deliver_old > 0) && sk_now_ms() >= m->deadline_ms)
+        {
             sk_log_msg(SOUK_LOG_WARN, "drain timeout: killing %d workers",
                        sk_master_count(m, 0));
             sk_master_signal_all(m, SIGKILL, 0);
             m->deadline_ms = sk_now_ms() + 60000;
         }
-    } else if (sk_now_ms() >= m->restart_at_ms) {
-        sk_master_spawn_missing(m);
+    } else {
+        if (sk_now_ms() >= m->restart_at_ms) {
+            sk_master_spawn_missing(m);
+        }
+        sk_master_deliver_spawn(m);
     }
 }
 
@@ -594,8 +707,11 @@ sk_master_run(const sk_master_opts_t *o, sk_config_t *cfg)
     sk_log_msg(SOUK_LOG_INFO, "soukd %s started: listening on %s, %d "
                "workers", SOUK_VERSION, m->listen, m->nworkers);
     sk_master_spawn_missing(m);
+    sk_master_deliver_spawn(m);
 
-    while (!m->stopping || sk_master_count(m, 0) > 0) {
+    while (!m->stopping || sk_master_count(m, 0) > 0 || m->deliver.pid > 0
+           || m->deliver_old > 0)
+    {
         sk_master_step(m);
     }
 

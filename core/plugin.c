@@ -444,6 +444,7 @@ sk_plugin_init(sk_runtime_t *rt, sk_plugin_t *p, char *err, size_t errlen)
      * a half-registered plugin would serve some routes and not others. */
     sk_router_remove_owner(rt->router, p->idx);
     sk_hooks_remove_owner(rt->hooks, p->idx);
+    sk_auth_remove_owner(p->idx);
     if (nerr > 0) {
         sk_refuse(err, errlen, p->name, NULL, "%s", why);
     } else {

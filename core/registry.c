@@ -140,6 +140,58 @@ souk_route_name(souk_plugin_ctx_t *ctx, const char *name)
     return SOUK_OK;
 }
 
+/* For registrations kept outside this file (permissions, roles). */
+int
+sk_registry_check(const souk_plugin_ctx_t *ctx, const char *fn)
+{
+    return sk_reg_open(ctx, fn);
+}
+
+/* The failure line for a rejected registration made outside this file. */
+int
+sk_registry_fail(const souk_plugin_ctx_t *ctx, const char *why)
+{
+    return sk_reg_fail(ctx, "%s", why);
+}
+
+static int
+sk_route_options(souk_plugin_ctx_t *ctx, const char *fn, unsigned flags,
+    const char *perm)
+{
+    char  why[256];
+
+    if (sk_reg_open(ctx, fn) != SOUK_OK) {
+        return SOUK_ERROR;
+    }
+    why[0] = '\0';
+    if (sk_router_options(ctx->rt->router, ctx->plugin->idx, flags, perm,
+                          why, sizeof(why)) != SOUK_OK)
+    {
+        return sk_reg_fail(ctx, "%s: %s", fn, why);
+    }
+    return SOUK_OK;
+}
+
+SOUK_API int
+souk_route_flags(souk_plugin_ctx_t *ctx, unsigned flags)
+{
+    if (flags & ~SOUK_ROUTE_NO_CSRF) {
+        return sk_reg_fail(ctx, "souk_route_flags: unknown flags 0x%x",
+                           flags);
+    }
+    return sk_route_options(ctx, "souk_route_flags", flags, NULL);
+}
+
+SOUK_API int
+souk_route_permission(souk_plugin_ctx_t *ctx, const char *perm)
+{
+    if (perm == NULL || perm[0] == '\0' || strlen(perm) > 128) {
+        return sk_reg_fail(ctx, "souk_route_permission needs a permission "
+                           "name");
+    }
+    return sk_route_options(ctx, "souk_route_permission", 0, perm);
+}
+
 static int
 sk_hook_add(souk_plugin_ctx_t *ctx, const char *fn, int kind,
     const char *name, void (*cb)(void), void *data, int prio)

@@ -47,6 +47,8 @@ struct sk_route_s {
     void             *data;
     char             *name;         /* souk_route_name, or NULL */
     unsigned          seq;          /* registration order */
+    unsigned          flags;        /* souk_route_flags */
+    char             *perm;         /* souk_route_permission, or NULL */
 };
 
 struct sk_router_s {
@@ -169,6 +171,7 @@ sk_route_free(sk_route_t *route)
     pcre2_code_free(route->re);
     free(route->pattern);
     free(route->name);
+    free(route->perm);
     free(route->norm);
     free(route);
 }
@@ -662,6 +665,8 @@ sk_router_match(const sk_router_t *rt, sk_enabled_t enabled,
         m->data = route->data;
         m->owner = route->owner;
         m->pattern = route->pattern;
+        m->flags = route->flags;
+        m->perm = route->perm;
         if (r != NULL) {
             sk_route_params(rt, route, path, r);
         }
@@ -757,6 +762,36 @@ sk_router_name(sk_router_t *rt, unsigned owner, const char *name, char *err,
     last->name = strdup(name);
     if (last->name == NULL) {
         return sk_router_fail(err, errlen, "out of memory");
+    }
+    return SOUK_OK;
+}
+
+/* Options apply to the route the plugin added last, like a name does. */
+int
+sk_router_options(sk_router_t *rt, unsigned owner, unsigned flags,
+    const char *perm, char *err, size_t errlen)
+{
+    sk_route_t  *last = NULL;
+    size_t       i;
+
+    for (i = 0; i < rt->nroutes; i++) {
+        if (rt->routes[i]->owner == owner
+            && (last == NULL || rt->routes[i]->seq > last->seq))
+        {
+            last = rt->routes[i];
+        }
+    }
+    if (last == NULL) {
+        return sk_router_fail(err, errlen, "route options given before "
+                              "any route was added");
+    }
+    last->flags |= flags;
+    if (perm != NULL) {
+        free(last->perm);
+        last->perm = strdup(perm);
+        if (last->perm == NULL) {
+            return sk_router_fail(err, errlen, "out of memory");
+        }
     }
     return SOUK_OK;
 }

@@ -7,6 +7,16 @@
 #include <time.h>
 
 #include "souk_core.h"
+#include "migrate.h"
+
+/*
+ * The database's sites come from core/site_db.c, which needs the database
+ * code; the unit tests that include this file without it link, and then
+ * serve souk.conf's sites alone.
+ */
+#pragma weak sk_sitedb_load
+#pragma weak sk_sitedb_release
+#pragma weak sk_sitedb_version
 
 /*
  * The table keeps shallow copies of the config's sites (the strings stay
@@ -33,6 +43,9 @@ struct sk_sites_s {
     struct timespec    mtime;     /* the file as last seen */
     off_t              size;
     int                stat_failed;
+    /* sites and overrides from the database (core/site_db.c) */
+    souk_pool_t       *pool;      /* what the merge copied, or NULL */
+    int64_t            db_version;   /* souk_site_version seen, -1 none */
 };
 
 #ifdef CLOCK_MONOTONIC_COARSE
@@ -122,19 +135,25 @@ sk_sites_build(const sk_config_t *cfg, const sk_runtime_t *rt, char *err,
     size_t errlen)
 {
     sk_sites_t  *s;
-    size_t       i;
+    size_t       i, n = cfg->nsites;
+    sk_site_t   *from = cfg->sites;
 
     s = sk_sites_alloc(sizeof(*s));
-    s->sites = sk_sites_alloc(cfg->nsites * sizeof(sk_site_t));
-    s->nsites = cfg->nsites;
-    for (i = 0; i < cfg->nsites; i++) {
-        s->sites[i] = cfg->sites[i];
+    s->db_version = -1;
+    if (rt->db != NULL && sk_sitedb_load != NULL) {
+        /* Before `souk migrate` there are no tables: souk.conf alone. */
+        s->pool = sk_sitedb_load(rt, cfg, &from, &n, &s->db_version);
+    }
+    s->sites = sk_sites_alloc(n * sizeof(sk_site_t));
+    s->nsites = n;
+    for (i = 0; i < n; i++) {
+        s->sites[i] = from[i];
         if (sk_sites_enable(&s->sites[i], rt, err, errlen) != SOUK_OK) {
             sk_sites_free(s);
             return NULL;
         }
         if (cfg->default_site != NULL
-            && strcmp(cfg->default_site, cfg->sites[i].id) == 0)
+            && strcmp(cfg->default_site, from[i].id) == 0)
         {
             s->def = &s->sites[i];
         }
@@ -160,6 +179,9 @@ sk_sites_free(sk_sites_t *s)
     }
     free(s->hosts);
     free(s->sites);
+    if (s->pool != NULL) {
+        sk_sitedb_release(s->pool);
+    }
     free(s);
 }
 
@@ -257,6 +279,40 @@ sk_sites_due(sk_sites_t *s)
     return 1;
 }
 
+/*
+ * The database's sites changed (souk_site_version moved on): rebuild from
+ * the running config. A version that cannot be read (no tables yet) keeps
+ * what is served.
+ */
+static void
+sk_sites_db_refresh(sk_runtime_t *rt)
+{
+    sk_sites_t  *s = rt->sites, *ns;
+    int64_t      v;
+    char         err[512];
+
+    if (sk_sitedb_version == NULL
+        || sk_sitedb_version(rt->db, &v) != SOUK_OK || v == s->db_version)
+    {
+        return;
+    }
+    ns = sk_sites_build(rt->cfg, rt, err, sizeof(err));
+    if (ns == NULL) {
+        sk_log_msg(SOUK_LOG_ERROR, "sites in the database: %s; the old "
+                   "sites are kept", err);
+        s->db_version = v;      /* logged once, not on every poll */
+        return;
+    }
+    ns->checked = s->checked;
+    ns->mtime = s->mtime;
+    ns->size = s->size;
+    ns->stat_failed = s->stat_failed;
+    sk_sites_free(s);
+    rt->sites = ns;
+    sk_log_msg(SOUK_LOG_INFO, "sites in the database changed: %zu site(s) "
+               "now served", ns->nsites);
+}
+
 void
 sk_sites_refresh(sk_runtime_t *rt)
 {
@@ -265,9 +321,13 @@ sk_sites_refresh(sk_runtime_t *rt)
     struct stat   st;
     char          err[512];
 
-    if (s == NULL || rt->cfg == NULL || rt->cfg->path == NULL
-        || !sk_sites_due(s))
-    {
+    if (s == NULL || rt->cfg == NULL || !sk_sites_due(s)) {
+        return;
+    }
+    if (rt->cfg->path == NULL) {
+        if (rt->db != NULL) {
+            sk_sites_db_refresh(rt);
+        }
         return;
     }
     if (stat(rt->cfg->path, &st) != 0) {
@@ -282,6 +342,9 @@ sk_sites_refresh(sk_runtime_t *rt)
     if (st.st_mtim.tv_sec == s->mtime.tv_sec
         && st.st_mtim.tv_nsec == s->mtime.tv_nsec && st.st_size == s->size)
     {
+        if (rt->db != NULL) {
+            sk_sites_db_refresh(rt);
+        }
         return;
     }
     /* Remember what we saw even if it fails, so a bad edit is logged once
@@ -321,6 +384,15 @@ souk_site_theme(const souk_request_t *r)
         return NULL;
     }
     return r->site->theme != NULL ? r->site->theme : "base";
+}
+
+SOUK_API const char *
+souk_site_group(const souk_request_t *r)
+{
+    if (r->site == NULL) {
+        return NULL;
+    }
+    return r->site->group != NULL ? r->site->group : r->site->id;
 }
 
 static const char *

@@ -38,6 +38,23 @@ static const sk_cmd_t  sk_cmds[] = {
       "(also --theme NAME, --partials DIR)", sk_cli_render },
     { "theme", "check", "THEME", "check a theme's templates against the "
       "template contract", sk_cli_theme },
+    { "migrate", NULL, "[--status]", "apply pending schema migrations "
+      "(--status: only list them)", sk_cli_migrate },
+    { "site", NULL, "add ID --host H", "add a site to the database (also "
+      "--group G, --theme T)", sk_cli_site_cmd },
+    { "site", NULL, "list", "list sites as served (souk.conf and the "
+      "database)", NULL },
+    { "site", NULL, "set ID KEY VALUE", "set a site's setting or theme "
+      "(VALUE --unset: remove)", NULL },
+    { "site", NULL, "enable|disable ID P", "turn plugin P on or off for a "
+      "site", NULL },
+    { "user", NULL, "add EMAIL --role R", "create an account with a role "
+      "(also --site ID; password from $SOUK_PASSWORD or asked)",
+      sk_cli_user },
+    { "outbox", "retry", "ID|--failed", "queue failed mail again",
+      sk_cli_outbox_retry },
+    { "outbox", NULL, "", "mail waiting to be sent, and failed mail",
+      sk_cli_outbox },
 };
 
 #define SK_NCMDS  (sizeof(sk_cmds) / sizeof(sk_cmds[0]))

@@ -86,6 +86,7 @@ struct sk_runtime_s {
     sk_hooks_t    *hooks;
     sk_sites_t    *sites;
     unsigned char  all_enabled[SK_PLUGIN_MAX];  /* every plugin on (CLI) */
+    souk_db_t     *db;         /* this process's connection (core/db.c) */
 };
 
 /* ---------- the request (core/request.c and friends) ---------- */
@@ -136,6 +137,13 @@ struct souk_request_s {
 
     /* whose code runs now, for log lines */
     const sk_plugin_t    *cur_plugin;
+
+    /* session, signed-in user, API token (core/session.c, core/auth.c) */
+    struct sk_session_s  *session;
+
+    /* souk_view_theme: the theme this answer renders through instead of
+     * the site's (admin pages wear "admin"), or NULL */
+    const char           *theme;
 };
 
 /*
@@ -196,6 +204,8 @@ typedef struct {
     unsigned           owner;
     const char        *pattern;
     unsigned           allow;     /* for 405: methods the path does take */
+    unsigned           flags;     /* SOUK_ROUTE_NO_CSRF ... */
+    const char        *perm;      /* souk_route_permission, or NULL */
 } sk_match_t;
 
 /*
@@ -268,6 +278,45 @@ void sk_plugins_unload(sk_runtime_t *rt);
 /* Load index of a plugin by name, or -1. */
 int sk_plugin_index(const sk_runtime_t *rt, const char *name);
 
+/* ---------- database settings (core/config.c [database]; core/db*.c) ---- */
+
+/* The [database] section. Strings are malloc'd and owned by the config.
+ * sqlite: path (default var/souk.db next to souk.conf). mariadb: socket, or
+ * host + port; user, password, name. See core/db_int.h for the API. */
+typedef struct {
+    int     driver;            /* SOUK_DB_SQLITE (default) / SOUK_DB_MARIADB */
+    char   *path;
+    char   *socket;
+    char   *host;
+    int     port;
+    char   *user;
+    char   *password;
+    char   *name;
+    int     apply_migrations;  /* 1: soukd applies pending ones at start */
+    int     busy_timeout;      /* ms a write waits for a lock (SQLite) */
+    int     lock_wait_timeout; /* s an InnoDB lock wait may take (MariaDB) */
+} sk_db_conf_t;
+
+/* ---------- outbox and mail (core/outbox.c, mail.c, deliver.c) ---------- */
+
+typedef struct sk_mail_conf_s  sk_mail_conf_t;
+
+/*
+ * config.c hands each [mail] line to sk_mail_conf_set (dir: the config
+ * file's folder, for relative paths) and calls sk_mail_conf_check once the
+ * file is read (*mc may still be NULL: no [mail]). Both return SOUK_OK or
+ * SOUK_ERROR with one sentence in why.
+ */
+int sk_mail_conf_set(sk_mail_conf_t **mc, const char *dir, const char *name,
+    const char *value, char *why, size_t len);
+int sk_mail_conf_check(sk_mail_conf_t *mc, char *why, size_t len);
+void sk_mail_conf_free(sk_mail_conf_t *mc);
+/* Non-zero when cfg names a mail transport: the master then runs one
+ * delivery process (sk_deliver_run) beside the workers. */
+int sk_deliver_wanted(const sk_config_t *cfg);
+/* The delivery process's main: exit status. master as for workers. */
+int sk_deliver_run(sk_config_t *cfg, pid_t master);
+
 /* ---------- configuration and sites (core/config.c, core/site.c) ---------- */
 
 struct sk_site_s {
@@ -275,6 +324,7 @@ struct sk_site_s {
     char          **hosts;        /* "shop.example" or "shop.example/brand" */
     size_t          nhosts;
     char           *theme;
+    char           *group;        /* shares accounts with; NULL: own id */
     char          **plugin_names;
     size_t          nplugin_names;
     unsigned char   enabled[SK_PLUGIN_MAX];
@@ -313,7 +363,13 @@ struct sk_config_s {
     char           *plugin_data_dir; /* PLUGIN/templates/ live here */
     char           *assets_url;      /* URL prefix of theme assets */
     int             dev_mode;        /* re-read changed templates */
+    sk_db_conf_t    db;              /* [database] (step 3) */
+    sk_mail_conf_t *mail;            /* [mail] (step 3, core/mail.c) */
 };
+
+/* Checks and normalises a "host" or "host/prefix" entry in place: NULL
+ * when fine, else why not (for `souk site add` and souk.conf). */
+const char *sk_config_host_check(char *e);
 
 /* Parses a souk.conf. NULL with a one-line err ("FILE:LINE: why"). */
 sk_config_t *sk_config_load(const char *path, char *err, size_t errlen);
@@ -352,6 +408,34 @@ int sk_respond(souk_request_t *r, sk_write_pt wr, void *io);
 
 /* Answers an error that happened before dispatch (a parse failure). */
 void sk_request_fail(souk_request_t *r, int status, const char *msg);
+
+/* ---------- sessions, CSRF, permissions (core/session.c, core/auth.c) */
+
+typedef struct sk_session_s  sk_session_t;
+
+/*
+ * Runs before the handler of a matched route: an API token (Authorization:
+ * Bearer) stands for its user; a route with a permission needs a user who
+ * holds it (401 anonymous, 403 otherwise); a POST, PUT, PATCH or DELETE
+ * needs the session's CSRF token unless the route has SOUK_ROUTE_NO_CSRF or
+ * an API token authenticated it (403). Returns 0 to go on, or the status
+ * with r->error_msg set.
+ */
+int sk_session_check(souk_request_t *r, unsigned route_flags,
+    const char *perm);
+/* After the handler: Set-Cookie when the session id is new, its expiry
+ * slid, or it ended. */
+void sk_session_finish(souk_request_t *r);
+/* Route options (souk_route_flags, souk_route_permission) for the route
+ * owner added last; SOUK_ERROR with err filled when there is none. */
+int sk_router_options(sk_router_t *rt, unsigned owner, unsigned flags,
+    const char *perm, char *err, size_t errlen);
+/* Whether a registration call comes from a running init (registry.c). */
+int sk_registry_check(const souk_plugin_ctx_t *ctx, const char *fn);
+/* Drops the permissions and role grants a refused plugin declared. */
+void sk_auth_remove_owner(unsigned owner);
+/* Logs a refused registration; returns SOUK_ERROR (registry.c). */
+int sk_registry_fail(const souk_plugin_ctx_t *ctx, const char *why);
 
 /* ---------- logs (core/log.c) ---------- */
 

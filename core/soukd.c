@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "sk_process.h"
+#include "migrate.h"
 
 /*
  * Modes, in this order:
@@ -71,6 +72,9 @@ sk_check(sk_config_t *cfg, const char *path)
     char           line[1024];
     unsigned long  np = 0, ns = 0;
 
+    if (cfg->db.apply_migrations) {
+        cfg->db.apply_migrations = SK_APPLY_LATER;
+    }
     if (sk_plugins_check(cfg, line, sizeof(line)) != 0) {
         fprintf(stderr, "soukd: %s\n", line);
         sk_config_free(cfg);

@@ -1,5 +1,6 @@
 /* Renders HTML answers through the site's theme: template lookup, the
  * globals frame of the template contract, slots and route URLs. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,25 @@ sk_view_base_path(souk_request_t *r)
     return strcmp(r->path, "/") == 0 ? r->full_path : "";
 }
 
+SOUK_API const char *
+souk_site_base_path(souk_request_t *r)
+{
+    return sk_view_base_path(r);
+}
+
+/*
+ * A handler that answers 4xx with a view of its own and without
+ * souk_error (a form shown again with its field errors) gets that view
+ * rendered; souk_error and the core's own errors get the error page.
+ */
+static int
+sk_view_is_error_page(const souk_request_t *r, int status)
+{
+    return status >= 400
+           && (status >= 500 || r->view == NULL || r->tmpl == NULL
+               || r->error_msg != NULL);
+}
+
 static const char *
 sk_view_new_nonce(souk_request_t *r)
 {
@@ -391,15 +411,15 @@ sk_view_page(souk_request_t *r, sk_view_ctx_t *vc, int status,
 {
     cJSON        *o = cJSON_CreateObject(), *e;
     const cJSON  *title = cJSON_GetObjectItemCaseSensitive(r->view, "title");
-    const char   *tmpl = status >= 400 ? "error"
-                         : r->tmpl != NULL ? r->tmpl : "page";
+    int           err = sk_view_is_error_page(r, status);
+    const char   *tmpl = err ? "error" : r->tmpl != NULL ? r->tmpl : "page";
 
     cJSON_AddStringToObject(o, "template", tmpl);
     cJSON_AddNumberToObject(o, "status", status);
     cJSON_AddStringToObject(o, "lang", vc->lang);
     cJSON_AddStringToObject(o, "csp_nonce", nonce);
-    cJSON_AddBoolToObject(o, "is_error", status >= 400);
-    if (status >= 400) {
+    cJSON_AddBoolToObject(o, "is_error", err);
+    if (err) {
         e = cJSON_AddObjectToObject(o, "error");
         cJSON_AddNumberToObject(e, "status", status);
         cJSON_AddStringToObject(e, "reason", sk_status_reason(status));
@@ -432,9 +452,13 @@ sk_view_globals(souk_request_t *r, sk_view_ctx_t *vc, int status,
     cJSON_AddItemToObject(g, "request", sk_view_request(r));
     cJSON_AddItemToObject(g, "page", sk_view_page(r, vc, status, msg,
                                                   nonce));
+    /* A theme worn for one answer (souk_view_theme) takes its defaults:
+     * the site's settings were checked against the site's own theme. */
     cJSON_AddItemToObject(g, "settings",
-                          sk_theme_settings(vc->theme, r->site->settings,
-                                            r->site->nsettings));
+                          r->theme != NULL
+                          ? sk_theme_settings(vc->theme, NULL, 0)
+                          : sk_theme_settings(vc->theme, r->site->settings,
+                                              r->site->nsettings));
     /* An object reference takes the first member, not the object. */
     cJSON_AddItemToObject(g, "t", cJSON_CreateObjectReference(vc->tr->child));
     cJSON_AddItemToObject(g, "assets", cJSON_CreateObjectReference(
@@ -492,7 +516,7 @@ sk_view_template(souk_request_t *r, sk_view_cache_t *c, int status)
     size_t              i;
     unsigned            owner;
 
-    if (status >= 400) {
+    if (sk_view_is_error_page(r, status)) {
         names[0] = souk_psprintf(r->pool, "error/%d", status);
         names[1] = "error";
     } else {
@@ -528,15 +552,18 @@ sk_view_render(souk_request_t *r, int status, const char *msg,
     const sk_tpl_t   *tpl;
     const char       *name;
     const cJSON      *frames[2];
+    const char       *theme;
     size_t            nframes = 1;
 
     *nonce = NULL;
-    if (r->site == NULL || r->site->theme == NULL
-        || r->site->theme[0] == '\0' || r->rt == NULL || r->rt->cfg == NULL)
+    theme = r->theme != NULL ? r->theme
+            : r->site != NULL ? r->site->theme : NULL;
+    if (r->site == NULL || theme == NULL || theme[0] == '\0'
+        || r->rt == NULL || r->rt->cfg == NULL)
     {
         return SOUK_DECLINED;
     }
-    c = sk_view_cache(r->rt->cfg, r->site->theme);
+    c = sk_view_cache(r->rt->cfg, theme);
     if (c == NULL || (name = sk_view_template(r, c, status)) == NULL) {
         return SOUK_DECLINED;
     }
@@ -552,7 +579,7 @@ sk_view_render(souk_request_t *r, int status, const char *msg,
     vc.currency = sk_view_setting(r, "shop.currency", "EUR");
     vc.base_path = sk_view_base_path(r);
     vc.tr = sk_theme_locale(c->theme, vc.lang);
-    vc.model = status >= 400 ? NULL : r->view;
+    vc.model = sk_view_is_error_page(r, status) ? NULL : r->view;
     vc.router = r->rt->router;
     vc.enabled = r->enabled;
     *nonce = sk_view_new_nonce(r);
@@ -571,4 +598,153 @@ sk_view_render(souk_request_t *r, int status, const char *msg,
         return SOUK_ERROR;
     }
     return SOUK_OK;
+}
+
+/* ---------- themes for plugins (souk/theme.h) ---------- */
+
+SOUK_API int
+souk_view_theme(souk_request_t *r, const char *theme)
+{
+    const char  *p;
+
+    if (theme == NULL || theme[0] == '\0' || strlen(theme) > 64) {
+        return SOUK_ERROR;
+    }
+    for (p = theme; *p != '\0'; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
+              || *p == '-' || *p == '_'))
+        {
+            return SOUK_ERROR;
+        }
+    }
+    r->theme = souk_pstrdup(r->pool, theme);
+    return SOUK_OK;
+}
+
+static cJSON *
+sk_view_theme_summary(const sk_theme_t *t)
+{
+    cJSON        *o = cJSON_CreateObject();
+    const cJSON  *d = cJSON_GetObjectItemCaseSensitive(t->json, "description");
+    const cJSON  *sf = cJSON_GetObjectItemCaseSensitive(t->json,
+                                                        "storefront");
+
+    cJSON_AddStringToObject(o, "id", t->id);
+    cJSON_AddStringToObject(o, "name", t->name ? t->name : t->id);
+    cJSON_AddStringToObject(o, "version", t->version ? t->version : "");
+    cJSON_AddStringToObject(o, "description",
+                            cJSON_IsString(d) ? d->valuestring : "");
+    if (t->parent != NULL) {
+        cJSON_AddStringToObject(o, "parent", t->parent->id);
+    } else {
+        cJSON_AddNullToObject(o, "parent");
+    }
+    cJSON_AddBoolToObject(o, "storefront", !cJSON_IsFalse(sf));
+    return o;
+}
+
+static sk_theme_t *
+sk_view_theme_load(souk_request_t *r, const char *id)
+{
+    sk_theme_t  *t;
+    char         err[512];
+
+    if (r->rt == NULL || r->rt->cfg == NULL || !sk_view_name_ok(id)
+        || strchr(id, '/') != NULL)
+    {
+        return NULL;
+    }
+    sk_view_setup(r->rt->cfg);
+    t = sk_theme_get(sk_view.themes, id, err, sizeof(err));
+    if (t == NULL) {
+        souk_log(r, SOUK_LOG_WARN, "%s", err);
+    }
+    return t;
+}
+
+SOUK_API cJSON *
+souk_theme_info(souk_request_t *r, const char *theme)
+{
+    sk_theme_t        *t = sk_view_theme_load(r, theme);
+    const sk_theme_t  *chain[SK_THEME_MAX_CHAIN + 1], *th;
+    const cJSON       *s;
+    cJSON             *o, *set;
+    size_t             n = 0;
+
+    if (t == NULL) {
+        return NULL;
+    }
+    o = sk_view_theme_summary(t);
+    set = cJSON_AddObjectToObject(o, "settings");
+    for (th = t; th != NULL && n < SK_THEME_MAX_CHAIN + 1; th = th->parent) {
+        chain[n++] = th;
+    }
+    /* Root first, so a parent's keys come first and a child's re-declared
+     * key replaces the parent's where it stands. */
+    while (n-- > 0) {
+        cJSON_ArrayForEach(s, chain[n]->schema) {
+            if (cJSON_HasObjectItem(set, s->string)) {
+                cJSON_ReplaceItemInObjectCaseSensitive(set, s->string,
+                    cJSON_Duplicate(s, 1));
+            } else {
+                cJSON_AddItemToObject(set, s->string, cJSON_Duplicate(s, 1));
+            }
+        }
+    }
+    return o;
+}
+
+static int
+sk_view_theme_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+SOUK_API cJSON *
+souk_theme_list(souk_request_t *r)
+{
+    cJSON          *list = cJSON_CreateArray();
+    char          **ids = NULL;
+    size_t          n = 0, i;
+    DIR            *d;
+    struct dirent  *e;
+    sk_theme_t     *t;
+    char            path[4096];
+
+    if (r->rt == NULL || r->rt->cfg == NULL) {
+        return list;
+    }
+    sk_view_setup(r->rt->cfg);
+    d = opendir(sk_themes_dir(sk_view.themes));
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !sk_view_name_ok(e->d_name)) {
+            continue;
+        }
+        /* Only folders that are themes; a stray folder is not an error. */
+        snprintf(path, sizeof(path), "%s/%s/theme.json",
+                 sk_themes_dir(sk_view.themes), e->d_name);
+        if (access(path, R_OK) != 0) {
+            continue;
+        }
+        ids = realloc(ids, (n + 1) * sizeof(*ids));
+        if (ids == NULL || (ids[n] = strdup(e->d_name)) == NULL) {
+            abort();
+        }
+        n++;
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    if (n > 0) {
+        qsort(ids, n, sizeof(*ids), sk_view_theme_cmp);
+    }
+    for (i = 0; i < n; i++) {
+        t = sk_view_theme_load(r, ids[i]);
+        if (t != NULL) {
+            cJSON_AddItemToArray(list, sk_view_theme_summary(t));
+        }
+        free(ids[i]);
+    }
+    free(ids);
+    return list;
 }

@@ -11,6 +11,8 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
+#include "db_int.h"
+#include "migrate.h"
 #include "sk_process.h"
 #include "theme.h"
 
@@ -86,6 +88,9 @@ sk_worker_signals(void)
 int
 sk_runtime_load(sk_runtime_t *rt, sk_config_t *cfg, char *err, size_t errlen)
 {
+    souk_db_t  *db;
+    size_t      pending = 0;
+
     /* randombytes_buf works without it, but sodium_init picks the best
      * implementation once per process (request ids). */
     memset(rt, 0, sizeof(*rt));
@@ -94,10 +99,29 @@ sk_runtime_load(sk_runtime_t *rt, sk_config_t *cfg, char *err, size_t errlen)
         return SOUK_ERROR;
     }
     rt->cfg = cfg;
+    /* Here, after fork: a connection is never shared between processes. */
+    rt->db = sk_db_open(&cfg->db, err, errlen);
+    if (rt->db == NULL) {
+        return SOUK_ERROR;
+    }
     if (sk_plugins_load(rt, err, errlen) != SOUK_OK) {
         return SOUK_ERROR;
     }
+    /* The master's start-up check runs this first, so it is the one that
+     * applies migrations; workers then find none pending. */
+    if (sk_migrate(rt, rt->db, sk_migrate_mode(cfg->db.apply_migrations),
+                   NULL, NULL, &pending, err, errlen) != SOUK_OK)
+    {
+        return SOUK_ERROR;
+    }
+    /* soukd -t with migrations that start-up will apply: the sites tables
+     * may not exist yet, so the check builds souk.conf's sites alone. */
+    db = rt->db;
+    if (pending > 0) {
+        rt->db = NULL;
+    }
     rt->sites = sk_sites_build(cfg, rt, err, errlen);
+    rt->db = db;
     if (rt->sites == NULL) {
         return SOUK_ERROR;
     }
@@ -122,6 +146,8 @@ sk_runtime_unload(sk_runtime_t *rt)
         sk_hooks_destroy(rt->hooks);
         rt->hooks = NULL;
     }
+    sk_db_close(rt->db);
+    rt->db = NULL;
 }
 
 static long
@@ -160,6 +186,9 @@ sk_serve_one(sk_runtime_t *rt, souk_pool_t *pool, char **envp,
         sk_log_msg(SOUK_LOG_INFO, "req=%s: the response could not be sent",
                    r->id);
     }
+    /* A statement a handler left on a row would hold its snapshot (and
+     * SQLite's WAL) into the next request. */
+    sk_db_request_done(rt->db);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     sk_log_access(r, sk_elapsed_us(&t0, &t1));
 }

@@ -17,6 +17,7 @@
 #include <souk/db.h>
 #include <souk/session.h>
 #include <souk/outbox.h>
+#include <souk/theme.h>
 
 #define SOUK_VERSION "0.1.0"
 

@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 
 import harness  # noqa: E402
 from test_themes import serve_themes_from  # noqa: E402
+import admin_flow  # noqa: E402
 
 SRCDIR = harness.SRCDIR
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -213,6 +214,8 @@ def main():
             print("# screenshots in %s" % shots)
         if not args.keep:
             shutil.rmtree(stack.T, ignore_errors=True)
+    # The admin shell: a site owner turns a plugin off for one site only.
+    admin_flow.run_admin(paths, tap, args.shots, theme_conf(), args.keep)
     print("1..%d" % tap.n)
     print("# %d passed, %d failed" % (tap.n - tap.failed, tap.failed))
     return 0 if tap.failed == 0 else 1

@@ -3,16 +3,23 @@ to them over unix sockets (HTTP, and raw FastCGI for crafted records).
 
 Standard library only. Every wait polls with a liveness check and a bound;
 nothing waits for a fixed delay to mean "ready".
+
+Each stack gets its own database on the engine the run was started with
+(run.py --db sqlite|mariadb): a fresh SQLite file in the stack's temp dir,
+or a fresh database on the shared MariaDB test server whose socket is
+$SOUK_TEST_MARIADB_SOCKET (scripts/test starts it with tests/db/mariadb).
 """
 
 import functools
 import grp
+import itertools
 import http.client
 import json
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import socket
 import struct
 import subprocess
@@ -86,10 +93,11 @@ class Paths:
 
     SOUK_BUILD (or --build) is the VPATH build dir; SOUK_PREFIX (or
     --prefix) an install prefix, whose soukd and hello.so then win. The
-    testkit fixture is only ever in the build dir.
+    testkit fixture is only ever in the build dir. db is the engine every
+    stack uses: "sqlite" or "mariadb" (SOUK_TEST_DB; sqlite by default).
     """
 
-    def __init__(self, build=None, prefix=None):
+    def __init__(self, build=None, prefix=None, db=None):
         build = build or os.environ.get("SOUK_BUILD")
         prefix = prefix or os.environ.get("SOUK_PREFIX")
         if not build:
@@ -105,6 +113,43 @@ class Paths:
             self.hello = os.path.join(self.build, "plugins", "hello.so")
         self.testkit = os.path.join(self.build, "tests", "integration",
                                     "testkit.so")
+        self.db = db or os.environ.get("SOUK_TEST_DB") or "sqlite"
+        if self.db not in ("sqlite", "mariadb"):
+            raise SystemExit("unknown database engine %r" % self.db)
+        self.mariadb_socket = os.environ.get("SOUK_TEST_MARIADB_SOCKET")
+        self._db_section = None
+
+    def db_problem(self):
+        """Why the chosen engine cannot be used, or None."""
+        if self.db != "mariadb":
+            return None
+        if not self.mariadb_socket:
+            return "--db mariadb needs SOUK_TEST_MARIADB_SOCKET " \
+                "(tests/db/mariadb start DIR)"
+        if not os.path.exists(self.mariadb_socket):
+            return "no MariaDB socket at %s" % self.mariadb_socket
+        if shutil.which("mariadb") is None:
+            return "the mariadb client is not installed"
+        return None
+
+    def db_section(self):
+        """True when this soukd knows the [database] section. Until the
+        database layer is built, stacks run without one (and tests that
+        need it skip), so the suite stays usable in between."""
+        if self._db_section is None:
+            T = tempfile.mkdtemp(prefix="souk-it.probe.")
+            conf = os.path.join(T, "souk.conf")
+            with open(conf, "w") as f:
+                f.write("[server]\nlisten = %s/s.sock\nplugins =\n\n"
+                        "[database]\ndriver = sqlite\npath = %s/p.db\n"
+                        % (T, T))
+            p = subprocess.run([self.soukd, "-t", "-c", conf],
+                               stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+            shutil.rmtree(T, ignore_errors=True)
+            self._db_section = b"unknown section [database]" not in p.stdout
+        return self._db_section
 
     def missing(self):
         return [p for p in (self.soukd, self.hello, self.testkit)
@@ -321,10 +366,145 @@ class Response:
 
 
 # ---------------------------------------------------------------------------
+# A stack's database: a fresh SQLite file, or a fresh database on the shared
+# MariaDB test server. Tests read it back (sql) to check what was written.
+
+_DB_SEQ = itertools.count(1)
+
+
+def mariadb_cmd(socket_path, database=None):
+    """The mariadb client as root on the private test server; no option
+    files (--no-defaults must come first)."""
+    cmd = ["mariadb", "--no-defaults", "--socket=" + socket_path, "-uroot",
+           "--default-character-set=utf8mb4", "--batch",
+           "--skip-column-names"]
+    if database:
+        cmd.append("--database=" + database)
+    return cmd
+
+
+class Database:
+    """One stack's data. engine "sqlite": path is a file under the stack's
+    var/; "mariadb": name is a database created here and dropped by
+    drop()."""
+
+    def __init__(self, paths, tempdir):
+        self.engine = paths.db
+        self.socket = paths.mariadb_socket
+        self.created = False
+        self.path = os.path.join(tempdir, "var", "souk.db")
+        self.name = "souk_it_%d_%d" % (os.getpid(), next(_DB_SEQ))
+        if self.engine == "sqlite":
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        else:
+            self._client("CREATE DATABASE `%s` CHARACTER SET utf8mb4 "
+                         "COLLATE utf8mb4_unicode_ci" % self.name, None)
+            self.created = True
+
+    def conf_lines(self):
+        """The [database] section soukd reads (apply_migrations = yes so
+        every suite starts from an up-to-date schema)."""
+        lines = ["[database]", "driver = %s" % self.engine]
+        if self.engine == "sqlite":
+            lines.append("path = %s" % self.path)
+        else:
+            lines += ["socket = %s" % self.socket, "user = root",
+                      "name = %s" % self.name]
+        lines.append("apply_migrations = yes")
+        return lines
+
+    def _client(self, query, database):
+        p = subprocess.run(mariadb_cmd(self.socket, database),
+                           input=query.encode("utf-8"),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=30)
+        if p.returncode != 0:
+            raise TestFailure("mariadb: %s: %s" % (
+                query[:200], p.stderr.decode("utf-8", "replace").strip()))
+        return p.stdout.decode("utf-8", "replace")
+
+    def sql(self, query, params=()):
+        """Runs one statement, returns its rows as tuples of str (None for
+        NULL) on both engines. params bind '?' placeholders; on MariaDB
+        they are quoted here (test data only, never user input)."""
+        if self.engine == "sqlite":
+            con = sqlite3.connect(self.path, timeout=10)
+            try:
+                cur = con.execute(query, tuple(params))
+                rows = cur.fetchall()
+                con.commit()
+            finally:
+                con.close()
+            return [tuple(None if v is None else str(v) for v in row)
+                    for row in rows]
+        parts = query.split("?")
+        if len(parts) != len(params) + 1:
+            raise TestFailure("sql: %d placeholders, %d params"
+                              % (len(parts) - 1, len(params)))
+        text = parts[0]
+        for v, rest in zip(params, parts[1:]):
+            text += sql_literal(v) + rest
+        out = self._client(text, self.name)
+        rows = []
+        for line in out.splitlines():
+            rows.append(tuple(None if v == "NULL" else
+                              _UNESCAPE.sub(_unescape_one, v)
+                              for v in line.split("\t")))
+        return rows
+
+    def scalar(self, query, params=()):
+        """The first column of the first row, or None."""
+        rows = self.sql(query, params)
+        return rows[0][0] if rows else None
+
+    def tables(self):
+        if self.engine == "sqlite":
+            q = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        else:
+            q = "SHOW TABLES"
+        return sorted(r[0] for r in self.sql(q))
+
+    def drop(self):
+        if self.created:
+            try:
+                self._client("DROP DATABASE IF EXISTS `%s`" % self.name,
+                             None)
+            except (TestFailure, OSError, subprocess.SubprocessError):
+                pass                      # the server may be gone already
+            self.created = False
+
+
+# Batch output escapes tab, newline, NUL and backslash in values.
+_UNESCAPE = re.compile(r"\\(.)", re.S)
+_ESCAPES = {"t": "\t", "n": "\n", "0": "\0", "\\": "\\"}
+
+
+def _unescape_one(m):
+    return _ESCAPES.get(m.group(1), m.group(1))
+
+
+def sql_literal(v):
+    """A MariaDB literal for a test value."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, bytes):
+        return "X'%s'" % v.hex()
+    return "_utf8mb4 X'%s'" % str(v).encode("utf-8").hex()
+
+
+
+# ---------------------------------------------------------------------------
 # One test's world: a temp dir with soukd, and nginx or Apache in front.
 
 class Stack:
-    def __init__(self, paths, name="t"):
+    """share_db: another stack whose database this one uses too (several
+    soukd hosts on one database)."""
+
+    def __init__(self, paths, name="t", share_db=None):
         self.paths = paths
         self.T = tempfile.mkdtemp(prefix="souk-it.%s." % name[:20])
         # nginx workers and Apache children are other users: they must be
@@ -348,15 +528,37 @@ class Stack:
         self.port = None
         self.last = None                  # last response, for failures
         self.procs = []
+        self.db = None
+        self.owns_db = share_db is None
+        if share_db is not None:
+            self.db = share_db.db
+        elif paths.db_problem() is None:
+            self.db = Database(paths, self.T)
+
+    def need_db(self, soukd=True):
+        """This stack's database; skips the test when there is none, or
+        (soukd=True) when soukd cannot use it yet (before the database
+        layer exists)."""
+        if self.db is None:
+            raise Skip(self.paths.db_problem())
+        if soukd and not self.paths.db_section():
+            raise Skip("soukd has no [database] section yet")
+        return self.db
+
+    def sql(self, query, params=()):
+        """Rows from this stack's database (see Database.sql)."""
+        return self.need_db().sql(query, params)
 
     # -- configuration ----------------------------------------------------
 
     def write_conf(self, workers=1, plugins="hello testkit",
                    default_site="demo", settings=None, sites=None,
-                   server_extra=None, limits=None, listen=True):
+                   server_extra=None, limits=None, listen=True,
+                   database=True):
         """Writes souk.conf. sites: list of (id, hosts, plugins, extra
         dict); the default is one site "demo" on localhost with both
-        plugins."""
+        plugins. database=False leaves out the [database] section (soukd's
+        default: var/souk.db next to the config)."""
         if sites is None:
             sites = [("demo", "localhost 127.0.0.1 demo.test",
                       "hello testkit", {})]
@@ -381,6 +583,8 @@ class Stack:
         lines += ["", "[settings]"]
         for k, v in (settings or {}).items():
             lines.append("%s = %s" % (k, v))
+        if database and self.db is not None and self.paths.db_section():
+            lines += [""] + self.db.conf_lines()
         for sid, hosts, plugs, extra in sites:
             lines += ["", "[site:%s]" % sid, "hosts = %s" % hosts,
                       "plugins = %s" % plugs, "theme = base"]
@@ -714,11 +918,25 @@ http {
             except (ProcessLookupError, PermissionError):
                 pass
         if not keep:
-            shutil.rmtree(self.T, ignore_errors=True)
+            self.remove()
+
+    def remove(self):
+        """Deletes the temp dir and drops this stack's own database."""
+        if self.db is not None and self.owns_db:
+            self.db.drop()
+        shutil.rmtree(self.T, ignore_errors=True)
 
 
 def group_gid(name):
     return grp.getgrnam(name).gr_gid
+
+
+def uses_db(fn):
+    """Marks a test that exercises the database: run.py --db-only runs
+    just these (scripts/test runs them again on MariaDB). A module whose
+    tests all do sets USES_DB = True instead."""
+    fn.uses_db = True
+    return fn
 
 
 def slow(fn):

@@ -3,17 +3,23 @@
 lines and a final "# N passed, M failed".
 
     run.py --build DIR [--prefix DIR] [--quick] [-k WORD] [--keep]
+           [--db sqlite|mariadb] [--db-only]
 
 --build is the build dir (soukd, plugins/hello.so, the testkit fixture);
 --prefix an install prefix whose sbin/soukd and hello.so are used instead.
 SOUK_BUILD / SOUK_PREFIX work too. --quick skips the slow tests.
+
+--db picks the engine (default sqlite): every stack gets a fresh database,
+a SQLite file in its temp dir or, for mariadb, a new database on the server
+at $SOUK_TEST_MARIADB_SOCKET. --db-only runs just the tests that use the
+database (module USES_DB = True, or @harness.uses_db), which is how
+scripts/test runs them a second time on MariaDB.
 """
 
 import argparse
 import importlib
 import inspect
 import os
-import shutil
 import sys
 import time
 import traceback
@@ -43,8 +49,9 @@ class Ctx:
         self.keep = keep
         self.stacks = []
 
-    def stack(self, nginx=True, start=True, **conf):
-        s = harness.Stack(self.paths, self.name)
+    def stack(self, nginx=True, start=True, share_db=None, **conf):
+        """A stack with its own fresh database, or share_db's."""
+        s = harness.Stack(self.paths, self.name, share_db=share_db)
         self.stacks.append(s)
         s.write_conf(**conf)
         if start:
@@ -57,23 +64,27 @@ class Ctx:
         """Stops everything, then fails the test if a sanitizer reported
         anything (leaks show at exit, so only after the stop)."""
         reports = []
+        # Every stack stops before any is removed: stacks may share one
+        # database, which its owner drops.
         for s in self.stacks:
             s.cleanup(keep=True)
             rep = s.sanitizer_report()
             if rep:
                 reports.append(rep)
-            if not (self.keep or (failed or reports) and
-                    os.environ.get("SOUK_IT_KEEP_FAILED") == "1"):
-                shutil.rmtree(s.T, ignore_errors=True)
+        if not (self.keep or (failed or reports) and
+                os.environ.get("SOUK_IT_KEEP_FAILED") == "1"):
+            for s in self.stacks:
+                s.remove()
         if reports:
             raise harness.TestFailure("sanitizer report in soukd's logs:\n"
                                       + "\n".join(reports))
 
 
-def collect(quick, pattern):
+def collect(quick, pattern, db_only=False):
     tests = []
     for mod_name in MODULES:
         mod = importlib.import_module(mod_name)
+        mod_db = getattr(mod, "USES_DB", False)
         fns = [(n, f) for n, f in vars(mod).items()
                if n.startswith("test_") and callable(f)
                and getattr(f, "__module__", None) == mod_name]
@@ -83,6 +94,8 @@ def collect(quick, pattern):
             if pattern and pattern not in full:
                 continue
             if quick and getattr(fn, "slow", False):
+                continue
+            if db_only and not (mod_db or getattr(fn, "uses_db", False)):
                 continue
             tests.append((full, fn))
     return tests
@@ -96,19 +109,35 @@ def main():
     ap.add_argument("-k", dest="pattern")
     ap.add_argument("--keep", action="store_true",
                     help="keep every temp dir")
+    ap.add_argument("--db", choices=("sqlite", "mariadb"),
+                    help="database engine (default: $SOUK_TEST_DB or "
+                    "sqlite)")
+    ap.add_argument("--db-only", action="store_true",
+                    help="only the tests that use the database")
     args = ap.parse_args()
 
-    paths = harness.Paths(args.build, args.prefix)
+    paths = harness.Paths(args.build, args.prefix, args.db)
     missing = paths.missing()
     if missing:
         print("not ok 1 - programs under test exist: missing %s"
               % ", ".join(missing))
         print("# 0 passed, 1 failed")
         return 1
+    # Asked for MariaDB and cannot have it: say so rather than quietly
+    # testing nothing.
+    problem = paths.db_problem()
+    if problem:
+        print("not ok 1 - database engine %s is usable: %s"
+              % (paths.db, problem))
+        print("# 0 passed, 1 failed")
+        return 1
 
-    tests = collect(args.quick, args.pattern)
+    tests = collect(args.quick, args.pattern, args.db_only)
     print("1..%d" % len(tests))
     print("# soukd %s" % paths.soukd)
+    print("# database %s%s" % (paths.db, "" if paths.db_section() else
+                               " (soukd has no [database] section yet: "
+                               "stacks run without one)"))
     passed = failed = 0
     for i, (name, fn) in enumerate(tests, 1):
         ctx = Ctx(paths, name.replace(".", "-"), args.keep)

@@ -104,6 +104,13 @@ def test_souk_conf_sample_serves(ctx):
         text = text.replace(old, new)
     with open(s.conf, "w") as f:
         f.write(text)
+    # Deploying the sample: the schema first (soukd refuses to start with
+    # pending migrations), then the config test, then soukd.
+    souk = (os.path.join(s.paths.prefix, "bin", "souk") if s.paths.prefix
+            else os.path.join(s.paths.build, "souk"))
+    p = subprocess.run([souk, "-c", s.conf, "migrate"], capture_output=True,
+                       text=True, timeout=60)
+    eq(p.returncode, 0, "souk migrate on the sample: %r" % p.stderr)
     p = subprocess.run([s.paths.soukd, "-t", "-c", s.conf],
                        capture_output=True, text=True, timeout=30)
     eq(p.returncode, 0, "soukd -t on the sample: %r" % p.stderr)

@@ -83,9 +83,120 @@ testkit_crash(souk_request_t *r, void *data)
 }
 
 
+/* The session as the core sees it; ?start=1 starts one first. */
+static int
+testkit_session(souk_request_t *r, void *data)
+{
+    cJSON       *view;
+    const char  *start = souk_request_query(r, "start");
+    int          active;
+
+    (void) data;
+
+    if (start != NULL && start[0] == '1') {
+        souk_session_start(r);
+    }
+    active = souk_session_active(r);
+    view = souk_view_new(r, "test_session");
+    cJSON_AddBoolToObject(view, "active", active);
+    cJSON_AddNumberToObject(view, "user", (double) souk_user_id(r));
+    cJSON_AddStringToObject(view, "csrf", active ? souk_csrf_token(r) : "");
+    cJSON_AddBoolToObject(view, "token_auth", souk_request_token_auth(r));
+    return 200;
+}
+
+
+/* A state-changing form: the core checks its CSRF token first. */
+static int
+testkit_form(souk_request_t *r, void *data)
+{
+    cJSON  *view;
+
+    (void) data;
+
+    view = souk_view_new(r, "test_form");
+    cJSON_AddBoolToObject(view, "done", 1);
+    cJSON_AddNumberToObject(view, "user", (double) souk_user_id(r));
+    return 200;
+}
+
+
+static int
+testkit_login(souk_request_t *r, void *data)
+{
+    int64_t  uid;
+    cJSON   *view;
+
+    (void) data;
+
+    uid = souk_user_authenticate(r, souk_request_form(r, "email"),
+                                 souk_request_form(r, "password"));
+    if (uid == SOUK_DECLINED) {
+        return souk_error(r, 429, "too many failed logins; wait a while");
+    }
+    if (uid <= 0) {
+        return souk_error(r, 401, "wrong email or password");
+    }
+    if (souk_session_login(r, uid) != SOUK_OK) {
+        return SOUK_ERROR;
+    }
+    view = souk_view_new(r, "test_login");
+    cJSON_AddNumberToObject(view, "user", (double) uid);
+    return 200;
+}
+
+
+/* A new API token for the signed-in user. */
+static int
+testkit_token(souk_request_t *r, void *data)
+{
+    const char  *tok;
+    cJSON       *view;
+
+    (void) data;
+
+    tok = souk_api_token_create(r, souk_user_id(r), "testkit", NULL);
+    if (tok == NULL) {
+        return souk_error(r, 401, "sign in first");
+    }
+    view = souk_view_new(r, "test_token");
+    cJSON_AddStringToObject(view, "token", tok);
+    return 200;
+}
+
+
+static int
+testkit_session_routes(souk_plugin_ctx_t *ctx)
+{
+    static const char *const  staff[] = { "testkit.admin", NULL };
+
+    if (souk_permission_declare(ctx, "testkit.admin", "Open /test/admin")
+        != SOUK_OK
+        || souk_role_declare(ctx, "tester", staff) != SOUK_OK
+        || souk_route_add(ctx, SOUK_GET, "/test/session", testkit_session,
+                          NULL) != SOUK_OK
+        || souk_route_add(ctx, SOUK_POST, "/test/form", testkit_form, NULL)
+           != SOUK_OK
+        || souk_route_add(ctx, SOUK_POST, "/test/login", testkit_login,
+                          NULL) != SOUK_OK
+        || souk_route_add(ctx, SOUK_POST, "/test/token", testkit_token,
+                          NULL) != SOUK_OK
+        || souk_route_add(ctx, SOUK_GET, "/test/admin", testkit_form, NULL)
+           != SOUK_OK)
+    {
+        return SOUK_ERROR;
+    }
+    return souk_route_permission(ctx, "testkit.admin");
+}
+
+
 static int
 testkit_init(souk_plugin_ctx_t *ctx)
 {
+    if (testkit_session_routes(ctx) != SOUK_OK) {
+        return SOUK_ERROR;
+    }
+
     if (souk_route_add(ctx, SOUK_GET, "/test/pid", testkit_pid, NULL)
         != SOUK_OK)
     {

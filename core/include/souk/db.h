@@ -92,6 +92,9 @@ SOUK_API souk_stmt_t *souk_db_row(souk_db_t *db, const char *sql,
  * 2013; SQLite BUSY) the whole of it is rolled back and fn runs again, at
  * most 5 times with a short random back-off. So fn must have no effects
  * outside the database (no mail, no HTTP): put those in the outbox.
+ * A connection lost during the COMMIT itself is not retried (the server may
+ * have committed): SOUK_ERROR, logged. Statements stepped inside fn are
+ * reset when the transaction ends.
  * Returns fn's result, or SOUK_ERROR when retries ran out.
  */
 typedef int (*souk_tx_pt)(souk_db_t *db, void *arg);
