@@ -22,6 +22,9 @@ int sk_cli_config(sk_cli_t *cli);
 /* Config, plugins and sites, as a soukd worker loads them; prints the one
  * line that stops it and returns SK_CLI_FAIL. */
 int sk_cli_world(sk_cli_t *cli);
+/* sk_cli_world with the database's sites merged in, as soukd serves them
+ * (souk.conf's alone, with a note, when the database is not usable). */
+int sk_cli_world_served(sk_cli_t *cli);
 /* Releases what sk_cli_config and sk_cli_world loaded. */
 void sk_cli_free(sk_cli_t *cli);
 /* The plugin folder the config names, or the compiled-in default. */

@@ -34,6 +34,41 @@ sk_cli_db_done(sk_cli_t *cli, int rc)
     return rc;
 }
 
+/*
+ * The sites as soukd serves them, for `souk sites|routes|hooks`: souk.conf's
+ * merged with the database's. Without a usable, migrated database the
+ * commands still work on souk.conf's sites alone, and say so.
+ */
+int
+sk_cli_world_served(sk_cli_t *cli)
+{
+    size_t        pending = 0;
+    sk_sites_t   *merged;
+
+    if (sk_cli_world(cli) != SK_CLI_OK) {
+        return SK_CLI_FAIL;
+    }
+    cli->rt.db = sk_db_open(&cli->cfg->db, cli->err, sizeof(cli->err));
+    if (cli->rt.db == NULL
+        || sk_migrate(&cli->rt, cli->rt.db, SK_MIGRATE_CHECK, NULL, NULL,
+                      &pending, cli->err, sizeof(cli->err)) != SOUK_OK
+        || pending > 0)
+    {
+        fprintf(stderr, "souk: note: %s; showing souk.conf's sites only\n",
+                cli->rt.db == NULL || pending == 0 ? cli->err
+                : "the database has pending migrations");
+        return sk_cli_db_done(cli, SK_CLI_OK);
+    }
+    merged = sk_sites_build(cli->cfg, &cli->rt, cli->err, sizeof(cli->err));
+    if (merged == NULL) {
+        fprintf(stderr, "souk: %s\n", cli->err);
+        return sk_cli_db_done(cli, SK_CLI_FAIL);
+    }
+    sk_sites_free(cli->rt.sites);
+    cli->rt.sites = merged;
+    return sk_cli_db_done(cli, SK_CLI_OK);
+}
+
 /* The site commands need the schema up to date. */
 static int
 sk_cli_db_current(sk_cli_t *cli)

@@ -99,7 +99,7 @@ sk_cli_sites(sk_cli_t *cli, int argc, char **argv)
         fprintf(stderr, "usage: souk sites\n");
         return SK_CLI_USAGE;
     }
-    if (sk_cli_world(cli) != SK_CLI_OK) {
+    if (sk_cli_world_served(cli) != SK_CLI_OK) {
         return SK_CLI_FAIL;
     }
     n = sk_sites_count(cli->rt.sites);
@@ -132,7 +132,7 @@ sk_cli_site(sk_cli_t *cli, int argc, char **argv, const char *cmd, int *rc)
         return NULL;
     }
     *rc = SK_CLI_FAIL;
-    if (sk_cli_world(cli) != SK_CLI_OK) {
+    if (sk_cli_world_served(cli) != SK_CLI_OK) {
         return NULL;
     }
     for (i = 0; i < sk_sites_count(cli->rt.sites); i++) {

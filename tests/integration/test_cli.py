@@ -4,7 +4,7 @@ installation (plugins, sites, routes, the resolved hook order)."""
 import os
 import subprocess
 
-from harness import TestFailure, check, eq
+from harness import TestFailure, check, eq, uses_db
 
 
 def souk_bin(ctx):
@@ -171,3 +171,32 @@ def test_plugin_check(ctx):
               "the refusal names the plugin: %r" % text)
         check(word.lower() in text.lower(),
               "and the cause (%s): %r" % (word, text))
+
+
+@uses_db
+def test_routes_of_a_site_added_in_the_database(ctx):
+    """`souk routes` and `souk hooks` show the sites soukd serves: those of
+    souk.conf merged with those added by `souk site add`."""
+    s = cli_stack(ctx)
+    rc, _, err = souk(ctx, s, "sites")
+    eq(rc, 0, "souk sites works before the database is migrated")
+    check("souk migrate" in err, "and says the database is not ready: %r"
+          % err)
+    rc, out, err = souk(ctx, s, "migrate")
+    eq(rc, 0, "souk migrate: %s" % err)
+    rc, _, err = souk(ctx, s, "site", "add", "shop2", "--host", "shop2.test")
+    eq(rc, 0, "souk site add: %s" % err)
+    rc, _, err = souk(ctx, s, "site", "enable", "shop2", "hello")
+    eq(rc, 0, "souk site enable: %s" % err)
+    rc, out, _ = souk(ctx, s, "sites")
+    check("shop2" in out and "shop2.test" in out,
+          "souk sites lists the database's site: %r" % out)
+    rc, out, err = souk(ctx, s, "routes", "shop2")
+    eq(rc, 0, "souk routes shop2: %s" % err)
+    patterns = [r[-2] for r in route_rows(out)]
+    check("/hello" in patterns and "/alpha" not in patterns,
+          "shop2 serves hello's routes only: %r" % patterns)
+    rc, out, _ = souk(ctx, s, "hooks", "shop2")
+    eq(hook_order(out, "page.footer"), [("slot", 50, "hello")],
+       "shop2's hooks")
+    eq(hook_order(out, "tie"), [], "no alpha/beta hooks on shop2")
