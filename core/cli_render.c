@@ -49,28 +49,14 @@ sk_render_dir_load(void *ctx, const char *name, const char *from_file,
 static cJSON *
 sk_render_data(const char *path)
 {
-    FILE    *f = fopen(path, "rb");
-    char    *buf = NULL;
-    size_t   len = 0, cap = 0, n;
+    size_t   len;
+    char    *buf = sk_file_read(path, &len);
     cJSON   *root;
 
-    if (f == NULL) {
+    if (buf == NULL) {
         fprintf(stderr, "souk: %s: %s\n", path, strerror(errno));
         return NULL;
     }
-    do {
-        if (cap - len < 4096) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap + 1);
-            if (buf == NULL) {
-                abort();
-            }
-        }
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
-    } while (n > 0);
-    fclose(f);
-    buf[len] = '\0';
     root = cJSON_ParseWithLength(buf, len);
     if (root == NULL) {
         fprintf(stderr, "souk: %s: not valid JSON near byte %zu\n", path,

@@ -223,28 +223,6 @@ sk_deliver_on_signal(int signo)
     }
 }
 
-/* No SA_RESTART: a signal cuts the pause between passes short. */
-static void
-sk_deliver_signals(void)
-{
-    struct sigaction  sa;
-    sigset_t          none;
-
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = sk_deliver_on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGCHLD, &sa, NULL);
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 static int64_t
 sk_deliver_wall_ms(void)
 {
@@ -311,7 +289,8 @@ sk_deliver_run(sk_config_t *cfg, pid_t master)
         }
     }
     (void) prctl(PR_SET_NAME, "soukd-deliver");
-    sk_deliver_signals();
+    /* No SA_RESTART: a signal cuts the pause between passes short. */
+    sk_child_signals(sk_deliver_on_signal, 0);
     if (sodium_init() < 0 || mc == NULL) {
         sk_log_msg(SOUK_LOG_ERROR, "delivery: cannot start");
         return SK_EXIT_SOFTWARE;

@@ -187,34 +187,11 @@ sk_migs_check_other(sk_migs_t *ms, const char *name, const char *file,
 static char *
 sk_mig_read(const char *path, char *err, size_t errlen)
 {
-    FILE    *f;
-    char    *buf;
-    long     n;
+    char  *buf = sk_file_read(path, NULL);
 
-    f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0
-        || fseek(f, 0, SEEK_SET) != 0)
-    {
-        snprintf(err, errlen, "%s: cannot read", path);
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t) n + 1);
     if (buf == NULL) {
-        abort();
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
     }
-    if (fread(buf, 1, (size_t) n, f) != (size_t) n) {
-        snprintf(err, errlen, "%s: cannot read", path);
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    buf[n] = '\0';
-    fclose(f);
     return buf;
 }
 

@@ -87,4 +87,11 @@ int sk_plugins_check(sk_config_t *cfg, char *line, size_t len);
 /* Runs the master until SIGTERM/SIGINT; owns cfg. Exit status. */
 int sk_master_run(const sk_master_opts_t *o, sk_config_t *cfg);
 
+/*
+ * A worker's or the delivery process's signal set-up after fork: handler
+ * for TERM, INT and USR1 (with sa_flags), PIPE and HUP ignored, CHLD
+ * default, and the mask the master forked with cleared.
+ */
+void sk_child_signals(void (*handler)(int), int sa_flags);
+
 #endif /* SOUK_PROCESS_H */

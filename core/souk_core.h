@@ -23,6 +23,14 @@ void sk_pool_destroy(souk_pool_t *p);
 /* Bytes held in blocks (for tests and the RSS report). */
 size_t sk_pool_size(const souk_pool_t *p);
 
+/* ---------- files (core/file.c) ---------- */
+
+/*
+ * Reads a whole file into malloc'd memory, NUL-terminated; *len (if not
+ * NULL) gets its length. NULL with errno set when it cannot be read.
+ */
+char *sk_file_read(const char *path, size_t *len);
+
 /* ---------- limits and request parsing (core/request*.c, multipart.c ...) */
 
 typedef struct {

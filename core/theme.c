@@ -67,46 +67,11 @@ sk_theme_path(const char *a, const char *b)
     return p;
 }
 
-/* Reads a whole file; NULL when missing or unreadable. */
-static char *
-sk_theme_read(const char *path, size_t *len)
-{
-    FILE    *f = fopen(path, "rbe");
-    char    *buf = NULL;
-    size_t   cap = 0, n = 0, got;
-
-    if (f == NULL) {
-        return NULL;
-    }
-    do {
-        if (cap - n < 4096) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap + 1);
-            if (buf == NULL) {
-                abort();
-            }
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    if (ferror(f)) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len != NULL) {
-        *len = n;
-    }
-    return buf;
-}
-
 /* Reads a JSON file: NULL with why set when missing or malformed. */
 static cJSON *
 sk_theme_json(const char *path, const char **why)
 {
-    char   *text = sk_theme_read(path, NULL);
+    char   *text = sk_file_read(path, NULL);
     cJSON  *j;
 
     if (text == NULL) {
@@ -259,7 +224,7 @@ sk_theme_asset_add(sk_theme_t *t, const char *rel, const char *file)
     const char  *slash, *dot;
     int          stem;
 
-    data = sk_theme_read(file, &len);
+    data = sk_file_read(file, &len);
     if (data == NULL) {
         return;
     }

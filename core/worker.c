@@ -58,33 +58,6 @@ sk_worker_on_signal(int signo)
  * stream. accept() is not held up by it, since a restarted accept() finds
  * the dead socket.
  */
-static void
-sk_worker_signals(void)
-{
-    struct sigaction  sa;
-    sigset_t          all;
-
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    sa.sa_handler = sk_worker_on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
-    /* The master reloads; a worker keeps serving. */
-    sigaction(SIGHUP, &sa, NULL);
-
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGCHLD, &sa, NULL);
-
-    /* The master forks with every signal blocked. */
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
-}
-
 int
 sk_runtime_load(sk_runtime_t *rt, sk_config_t *cfg, char *err, size_t errlen)
 {
@@ -288,7 +261,7 @@ sk_worker_run(sk_config_t *cfg, int listen_fd, pid_t master)
         sk_log_msg(SOUK_LOG_ERROR, "worker: socket: %s", strerror(errno));
         return SK_EXIT_SOFTWARE;
     }
-    sk_worker_signals();
+    sk_child_signals(sk_worker_on_signal, SA_RESTART);
 
     if (sk_runtime_load(&rt, cfg, err, sizeof(err)) != SOUK_OK) {
         sk_log_msg(SOUK_LOG_ERROR, "worker: %s", err);

@@ -5,6 +5,7 @@
 
 #include "../../core/pool.c"
 #include "../../core/buf.c"
+#include "../../core/file.c"
 #include "../../core/theme.c"
 #include "../../core/helpers.c"
 #include "tap.h"

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../core/file.c"
 #include "../../core/theme.c"
 #include "tap.h"
 
