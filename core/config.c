@@ -263,6 +263,26 @@ sk_cfg_server(sk_cfg_parse_t *ps, const char *name, const char *value)
             return SOUK_ERROR;
         }
         cfg->dev_mode = (int) v;
+    } else if (strcmp(name, "media_dir") == 0) {
+        sk_cfg_path(ps, &cfg->media_dir, value);
+    } else if (strcmp(name, "media_url") == 0) {
+        if (value[0] != '/') {
+            sk_cfg_fail(ps, "media_url must start with \"/\"");
+            return SOUK_ERROR;
+        }
+        free(cfg->media_url);
+        cfg->media_url = sk_cfg_strdup(value);
+    } else if (strcmp(name, "jobs") == 0 || strcmp(name, "debug_headers") == 0)
+    {
+        if (strcmp(value, "yes") == 0 || strcmp(value, "1") == 0) {
+            v = 1;
+        } else if (strcmp(value, "no") == 0 || strcmp(value, "0") == 0) {
+            v = 0;
+        } else {
+            sk_cfg_fail(ps, "%s must be yes or no", name);
+            return SOUK_ERROR;
+        }
+        *(name[0] == 'j' ? &cfg->jobs : &cfg->debug_headers) = (int) v;
     } else if (strcmp(name, "default_site") == 0) {
         free(cfg->default_site);
         cfg->default_site = value[0] ? sk_cfg_strdup(value) : NULL;
@@ -643,6 +663,7 @@ sk_cfg_defaults(sk_config_t *cfg)
     cfg->socket_mode = 0660;
     cfg->backlog = 128;
     cfg->workers = 2;
+    cfg->jobs = 1;
     cfg->drain_timeout = 30;
     cfg->plugin_dir = sk_cfg_strdup(SOUK_PLUGIN_DIR);
     sk_limits_default(&cfg->limits);
@@ -811,6 +832,8 @@ sk_config_free(sk_config_t *cfg)
         free(cfg->theme_dir);
         free(cfg->plugin_data_dir);
         free(cfg->assets_url);
+        free(cfg->media_dir);
+        free(cfg->media_url);
         free(cfg);
     }
 }

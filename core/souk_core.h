@@ -373,6 +373,13 @@ struct sk_config_s {
     int             dev_mode;        /* re-read changed templates */
     sk_db_conf_t    db;              /* [database] (step 3) */
     sk_mail_conf_t *mail;            /* [mail] (step 3, core/mail.c) */
+    /* step 4 */
+    char           *media_dir;       /* uploads; NULL: var/media beside
+                                      * souk.conf (core/media.c) */
+    char           *media_url;       /* URL prefix nginx serves it at;
+                                      * NULL: "/media" */
+    int             jobs;            /* run the jobs process (default 1) */
+    int             debug_headers;   /* X-Souk-Queries on answers */
 };
 
 /* Checks and normalises a "host" or "host/prefix" entry in place: NULL

@@ -18,6 +18,11 @@
 #include <souk/session.h>
 #include <souk/outbox.h>
 #include <souk/theme.h>
+#include <souk/command.h>
+#include <souk/job.h>
+#include <souk/text.h>
+#include <souk/html.h>
+#include <souk/media.h>
 
 #define SOUK_VERSION "0.1.0"
 
