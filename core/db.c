@@ -409,6 +409,10 @@ souk_stmt_step(souk_stmt_t *st)
                         "statement lost with the connection");
         return SOUK_ERROR;
     }
+    if (!st->active) {
+        /* The first step runs the statement; the rest only fetch rows. */
+        db->nqueries++;
+    }
     rc = db->drv->step(st);
     if (rc == SOUK_ROW) {
         if (!st->active) {
@@ -593,6 +597,7 @@ sk_db_request_done(souk_db_t *db)
 {
     if (db != NULL) {
         sk_db_reset_all(db, 0);
+        db->nqueries = 0;
     }
 }
 

@@ -42,6 +42,14 @@ int sk_db_in_tx(const souk_db_t *db);
  * snapshot outlives the request. NULL is fine. */
 void sk_db_request_done(souk_db_t *db);
 
+/*
+ * Statements run on db since the last reset: each execution counts once,
+ * at its first step (for X-Souk-Queries). sk_db_request_done and
+ * sk_db_queries_reset set it to 0. NULL: 0.
+ */
+unsigned long sk_db_queries(const souk_db_t *db);
+void sk_db_queries_reset(souk_db_t *db);
+
 /* ---------- between db.c and the drivers ---------- */
 
 typedef struct sk_db_driver_s  sk_db_driver_t;
@@ -75,6 +83,7 @@ struct souk_db_s {
     souk_stmt_t          **buckets;    /* statement cache by SQL text */
     size_t                 nbuckets;
     size_t                 nstmts;
+    unsigned long          nqueries;   /* executions since the last reset */
 };
 
 /*

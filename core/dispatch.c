@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "souk_core.h"
+#include "db_int.h"
 
 /* Actions run with the site's plugins only; NULL hooks (a bare runtime in
  * a tool or a test) means nobody listens. */
@@ -105,6 +106,9 @@ sk_dispatch(souk_request_t *r)
     const char       *full = r->full_path != NULL ? r->full_path : "/";
     size_t            plen;
 
+    /* X-Souk-Queries counts from here: what the site refresh between
+     * requests ran is no part of this answer. */
+    sk_db_queries_reset(r->rt->db);
     site = sk_sites_resolve(r->rt->sites, r->host, full, &plen);
     if (site == NULL) {
         r->path = full;

@@ -33,7 +33,27 @@ typedef struct {
     long long  started_ms;
 } sk_kid_t;
 
+/*
+ * A helper process beside the workers: the outbox's delivery process
+ * (core/deliver.c) when [mail] has a transport, the jobs process
+ * (core/jobs_run.c) when [server] jobs = yes. One of each; the one of an
+ * older generation runs on until it has exited.
+ */
+typedef struct sk_master_s  sk_master_t;
+
 typedef struct {
+    const char   *what;                         /* for the log */
+    int         (*wanted)(const sk_master_t *m);
+    int         (*run)(sk_config_t *cfg, pid_t master);
+    sk_kid_t      kid;
+    pid_t         old;
+    long long     at;          /* backoff: no fork before */
+    int           fails;
+} sk_aux_t;
+
+#define SK_AUX_N  2
+
+struct sk_master_s {
     const sk_master_opts_t  *opts;
     sk_config_t             *cfg;
     char                    *listen;        /* the address bound */
@@ -48,13 +68,17 @@ typedef struct {
     int                      stopping;
     long long                deadline_ms;   /* drain end when stopping */
     pid_t                    pid;
-    /* the outbox's delivery process (core/deliver.c), when [mail] has a
-     * transport; the one of an older generation until it has exited */
-    sk_kid_t                 deliver;
-    pid_t                    deliver_old;
-    long long                deliver_at;    /* backoff: no fork before */
-    int                      deliver_fails;
-} sk_master_t;
+    sk_aux_t                 aux[SK_AUX_N];
+    /* jobs the plugins of this generation register (the plugin check
+     * counts them): none, and no jobs process is started */
+    unsigned long            njobs;
+};
+
+/* What sk_master_fork hands the helper process it starts. */
+typedef struct {
+    sk_master_t  *m;
+    sk_aux_t     *a;
+} sk_aux_arg_t;
 
 static int                    sk_master_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t  sk_got_chld, sk_got_hup, sk_got_term,
@@ -178,8 +202,10 @@ sk_master_checker_main(void *arg)
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (sk_runtime_load(&rt, c->cfg, line, sizeof(line) - 1) == SOUK_OK) {
-        snprintf(line, sizeof(line), "ok %zu %zu", rt.nplugins,
-                 sk_sites_count(rt.sites));
+        /* The master loads no plugin: the job count tells it whether a
+         * jobs process has anything to do. */
+        snprintf(line, sizeof(line), "ok %zu %zu %zu", rt.nplugins,
+                 sk_sites_count(rt.sites), sk_jobs_count(&rt));
     }
     n = strlen(line);
     line[n++] = '\n';
@@ -324,88 +350,156 @@ sk_master_spawn_missing(sk_master_t *m)
     }
 }
 
-/* ---------- the delivery process ---------- */
+/* ---------- helper processes: delivery, jobs ---------- */
 
 static int
-sk_master_deliver_main(void *arg)
+sk_master_want_deliver(const sk_master_t *m)
 {
-    sk_master_t  *m = arg;
+    return sk_deliver_wanted(m->cfg);
+}
 
-    return sk_deliver_run(m->cfg, m->pid);
+static int
+sk_master_want_jobs(const sk_master_t *m)
+{
+    return sk_jobs_wanted(m->cfg) && m->njobs > 0;
+}
+
+/* The job count from the plugin check's "ok NPLUGINS NSITES NJOBS". */
+static unsigned long
+sk_master_njobs(const char *line)
+{
+    unsigned long  np, ns, nj = 0;
+
+    return sscanf(line, "ok %lu %lu %lu", &np, &ns, &nj) == 3 ? nj : 0;
+}
+
+static int
+sk_master_aux_main(void *arg)
+{
+    sk_aux_arg_t  *x = arg;
+
+    return x->a->run(x->m->cfg, x->m->pid);
 }
 
 static void
-sk_master_deliver_spawn(sk_master_t *m)
+sk_master_aux_spawn(sk_master_t *m, sk_aux_t *a)
 {
-    pid_t  pid;
+    sk_aux_arg_t  x = { m, a };
+    pid_t         pid;
 
-    if (m->stopping || m->deliver.pid > 0 || !sk_deliver_wanted(m->cfg)
-        || sk_now_ms() < m->deliver_at)
+    if (m->stopping || a->kid.pid > 0 || !a->wanted(m)
+        || sk_now_ms() < a->at)
     {
         return;
     }
-    pid = sk_master_fork(sk_master_deliver_main, m);
+    pid = sk_master_fork(sk_master_aux_main, &x);
     if (pid < 0) {
         sk_log_msg(SOUK_LOG_ERROR, "fork: %s", strerror(errno));
-        m->deliver_at = sk_now_ms() + SK_BACKOFF_MAX_MS;
+        a->at = sk_now_ms() + SK_BACKOFF_MAX_MS;
         return;
     }
-    m->deliver.pid = pid;
-    m->deliver.gen = m->gen;
-    m->deliver.started_ms = sk_now_ms();
+    a->kid.pid = pid;
+    a->kid.gen = m->gen;
+    a->kid.started_ms = sk_now_ms();
 }
 
-/* Non-zero when pid was a delivery process (then it is forgotten). */
+static void
+sk_master_aux_spawn_all(sk_master_t *m)
+{
+    size_t  i;
+
+    for (i = 0; i < SK_AUX_N; i++) {
+        sk_master_aux_spawn(m, &m->aux[i]);
+    }
+}
+
+/* Non-zero when pid was a helper process of a (then it is forgotten). */
 static int
-sk_master_deliver_reaped(sk_master_t *m, pid_t pid, int st)
+sk_master_aux_reaped(sk_master_t *m, sk_aux_t *a, pid_t pid, int st)
 {
     long long  now = sk_now_ms(), delay = 0;
 
-    if (pid == m->deliver_old) {
-        m->deliver_old = 0;
+    if (pid == a->old) {
+        a->old = 0;
         return 1;
     }
-    if (pid != m->deliver.pid) {
+    if (pid != a->kid.pid) {
         return 0;
     }
-    m->deliver.pid = 0;
+    a->kid.pid = 0;
     if (m->stopping) {
         return 1;
     }
     /* Like a worker: restart at once, backing off when it keeps dying
      * right after it starts (a database that refuses it). */
-    if (now - m->deliver.started_ms < SK_QUICK_DEATH_MS) {
-        m->deliver_fails++;
-        delay = SK_BACKOFF_MIN_MS
-                << (m->deliver_fails < 6 ? m->deliver_fails - 1 : 5);
+    if (now - a->kid.started_ms < SK_QUICK_DEATH_MS) {
+        a->fails++;
+        delay = SK_BACKOFF_MIN_MS << (a->fails < 6 ? a->fails - 1 : 5);
         delay = delay > SK_BACKOFF_MAX_MS ? SK_BACKOFF_MAX_MS : delay;
     } else {
-        m->deliver_fails = 0;
+        a->fails = 0;
     }
-    sk_log_msg(SOUK_LOG_ERROR, "delivery process %ld exited with %s %d, "
-               "restarting in %lld ms", (long) pid,
+    sk_log_msg(SOUK_LOG_ERROR, "%s process %ld exited with %s %d, "
+               "restarting in %lld ms", a->what, (long) pid,
                WIFSIGNALED(st) ? "signal" : "status",
                WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), delay);
-    m->deliver_at = now + delay;
+    a->at = now + delay;
     return 1;
 }
 
-/* A reload: the old process finishes its message and exits; a new one
- * starts with the new config (claims keep the two apart meanwhile). */
+/* A reload: the old process finishes what it is doing and exits; a new
+ * one starts with the new config (claims and leases keep the two apart
+ * meanwhile). */
 static void
-sk_master_deliver_reload(sk_master_t *m)
+sk_master_aux_reload(sk_master_t *m)
 {
-    if (m->deliver.pid > 0) {
-        if (m->deliver_old > 0) {
-            (void) kill(m->deliver_old, SIGKILL);
+    sk_aux_t  *a;
+    size_t     i;
+
+    for (i = 0; i < SK_AUX_N; i++) {
+        a = &m->aux[i];
+        if (a->kid.pid > 0) {
+            if (a->old > 0) {
+                (void) kill(a->old, SIGKILL);
+            }
+            a->old = a->kid.pid;
+            (void) kill(a->old, SIGTERM);
+            a->kid.pid = 0;
         }
-        m->deliver_old = m->deliver.pid;
-        (void) kill(m->deliver_old, SIGTERM);
-        m->deliver.pid = 0;
+        a->at = 0;
+        a->fails = 0;
+        sk_master_aux_spawn(m, a);
     }
-    m->deliver_at = 0;
-    m->deliver_fails = 0;
-    sk_master_deliver_spawn(m);
+}
+
+/* Helper processes still running (current and old). */
+static int
+sk_master_aux_count(const sk_master_t *m)
+{
+    size_t  i;
+    int     n = 0;
+
+    for (i = 0; i < SK_AUX_N; i++) {
+        n += (m->aux[i].kid.pid > 0) + (m->aux[i].old > 0);
+    }
+    return n;
+}
+
+/* The nearest time a missing helper process may be started, or -1. */
+static long long
+sk_master_aux_due(const sk_master_t *m)
+{
+    long long  t = -1;
+    size_t     i;
+
+    for (i = 0; i < SK_AUX_N; i++) {
+        if (m->aux[i].kid.pid == 0 && m->aux[i].wanted(m)
+            && (t < 0 || m->aux[i].at < t))
+        {
+            t = m->aux[i].at;
+        }
+    }
+    return t;
 }
 
 static void
@@ -413,11 +507,13 @@ sk_master_signal_all(sk_master_t *m, int signo, int old_only)
 {
     size_t  i;
 
-    if (!old_only && m->deliver.pid > 0) {
-        (void) kill(m->deliver.pid, signo);
-    }
-    if (!old_only && m->deliver_old > 0) {
-        (void) kill(m->deliver_old, signo);
+    for (i = 0; !old_only && i < SK_AUX_N; i++) {
+        if (m->aux[i].kid.pid > 0) {
+            (void) kill(m->aux[i].kid.pid, signo);
+        }
+        if (m->aux[i].old > 0) {
+            (void) kill(m->aux[i].old, signo);
+        }
     }
 
     for (i = 0; i < SK_KIDS_MAX; i++) {
@@ -471,10 +567,14 @@ sk_master_reap(sk_master_t *m)
 {
     sk_kid_t  *k;
     pid_t      pid;
-    int        st;
+    size_t     i;
+    int        st, aux;
 
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        if (sk_master_deliver_reaped(m, pid, st)) {
+        for (i = 0, aux = 0; i < SK_AUX_N && !aux; i++) {
+            aux = sk_master_aux_reaped(m, &m->aux[i], pid, st);
+        }
+        if (aux) {
             continue;
         }
         k = sk_master_kid(m, pid);
@@ -535,13 +635,14 @@ sk_master_reload(sk_master_t *m)
     }
     sk_config_free(m->cfg);
     m->cfg = cfg;
+    m->njobs = sk_master_njobs(err);
     (void) sk_log_open(cfg->error_log, cfg->access_log);
     m->nworkers = sk_master_nworkers(m, cfg);
     m->gen++;
     m->fails = 0;
     m->restart_at_ms = 0;
     sk_master_spawn_missing(m);
-    sk_master_deliver_reload(m);
+    sk_master_aux_reload(m);
     /* The old generation finishes what it is doing and exits. */
     sk_master_signal_all(m, SIGTERM, 1);
     sk_log_msg(SOUK_LOG_INFO, "reloaded: %d workers of generation %u",
@@ -561,19 +662,17 @@ sk_master_begin_stop(sk_master_t *m)
 static int
 sk_master_timeout(const sk_master_t *m)
 {
-    long long  now = sk_now_ms(), t;
+    long long  now = sk_now_ms(), t, aux = sk_master_aux_due(m);
 
     if (m->stopping) {
         t = m->deadline_ms - now;
     } else if (sk_master_count(m, 1) < m->nworkers) {
         t = m->restart_at_ms - now;
-        if (m->deliver.pid == 0 && sk_deliver_wanted(m->cfg)
-            && m->deliver_at - now < t)
-        {
-            t = m->deliver_at - now;
+        if (aux >= 0 && aux - now < t) {
+            t = aux - now;
         }
-    } else if (m->deliver.pid == 0 && sk_deliver_wanted(m->cfg)) {
-        t = m->deliver_at - now;
+    } else if (aux >= 0) {
+        t = aux - now;
     } else {
         return -1;
     }
@@ -614,8 +713,8 @@ sk_master_step(sk_master_t *m)
         sk_master_signal_all(m, SIGUSR1, 0);
     }
     if (m->stopping) {
-        if ((sk_master_count(m, 0) > 0 || m->deliver.pid > 0
-             || m->deliver_old > 0) && sk_now_ms() >= m->deadline_ms)
+        if ((sk_master_count(m, 0) > 0 || sk_master_aux_count(m) > 0)
+            && sk_now_ms() >= m->deadline_ms)
         {
             sk_log_msg(SOUK_LOG_WARN, "drain timeout: killing %d workers",
                        sk_master_count(m, 0));
@@ -626,7 +725,7 @@ sk_master_step(sk_master_t *m)
         if (sk_now_ms() >= m->restart_at_ms) {
             sk_master_spawn_missing(m);
         }
-        sk_master_deliver_spawn(m);
+        sk_master_aux_spawn_all(m);
     }
 }
 
@@ -664,6 +763,7 @@ sk_master_start(sk_master_t *m)
         fprintf(stderr, "soukd: %s\n", err);
         return -1;
     }
+    m->njobs = sk_master_njobs(err);
     m->listen_fd = sk_listen_open(addr, m->cfg->socket_mode,
                                   m->cfg->socket_group, m->cfg->backlog,
                                   err, sizeof(err));
@@ -696,6 +796,12 @@ sk_master_run(const sk_master_opts_t *o, sk_config_t *cfg)
     m->cfg = cfg;
     m->pid = getpid();
     m->listen_fd = -1;
+    m->aux[0].what = "delivery";
+    m->aux[0].wanted = sk_master_want_deliver;
+    m->aux[0].run = sk_deliver_run;
+    m->aux[1].what = "jobs";
+    m->aux[1].wanted = sk_master_want_jobs;
+    m->aux[1].run = sk_jobs_run;
     if (sk_master_signals() != 0) {
         fprintf(stderr, "soukd: pipe: %s\n", strerror(errno));
         return 1;
@@ -707,10 +813,10 @@ sk_master_run(const sk_master_opts_t *o, sk_config_t *cfg)
     sk_log_msg(SOUK_LOG_INFO, "soukd %s started: listening on %s, %d "
                "workers", SOUK_VERSION, m->listen, m->nworkers);
     sk_master_spawn_missing(m);
-    sk_master_deliver_spawn(m);
+    sk_master_aux_spawn_all(m);
 
-    while (!m->stopping || sk_master_count(m, 0) > 0 || m->deliver.pid > 0
-           || m->deliver_old > 0)
+    while (!m->stopping || sk_master_count(m, 0) > 0
+           || sk_master_aux_count(m) > 0)
     {
         sk_master_step(m);
     }

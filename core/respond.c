@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "souk_core.h"
+#include "db_int.h"
 #include "theme.h"
 
 /*
@@ -330,6 +331,11 @@ sk_respond_headers(souk_request_t *r, souk_buf_t *h, int status,
     }
     if (r->id[0] != '\0') {
         souk_buf_printf(h, "X-Request-Id: %s\r\n", r->id);
+    }
+    /* Written after the body is made: rendering may still read. */
+    if (r->rt != NULL && r->rt->cfg != NULL && r->rt->cfg->debug_headers) {
+        souk_buf_printf(h, "X-Souk-Queries: %lu\r\n",
+                        sk_db_queries(r->rt->db));
     }
     if (status >= 400 && !sk_handler_has(r, "Cache-Control")) {
         souk_buf_puts(h, "Cache-Control: no-store\r\n");

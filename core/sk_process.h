@@ -80,7 +80,7 @@ typedef struct {
  * Loads cfg's plugins and sites in a child process, as a worker would, so
  * the caller never dlopens them and a plugin that crashes in init is
  * reported instead of taking the caller down. 0 with line "ok NPLUGINS
- * NSITES", or -1 with one line saying why.
+ * NSITES NJOBS", or -1 with one line saying why.
  */
 int sk_plugins_check(sk_config_t *cfg, char *line, size_t len);
 

@@ -7,6 +7,7 @@
 
 #include "souk_core.h"
 #include "cli.h"
+#include "cli_job.h"
 
 #ifndef SOUK_CONF_PATH
 #define SOUK_CONF_PATH  "/usr/local/etc/souk/souk.conf"
@@ -55,12 +56,16 @@ static const sk_cmd_t  sk_cmds[] = {
       sk_cli_outbox_retry },
     { "outbox", NULL, "", "mail waiting to be sent, and failed mail",
       sk_cli_outbox },
+    { "job", NULL, "list", "plugins' scheduled jobs per site, with their "
+      "last run", sk_cli_job },
+    { "job", NULL, "run NAME [--site ID]", "run a job now, here (exit 1 "
+      "when it fails)", NULL },
 };
 
 #define SK_NCMDS  (sizeof(sk_cmds) / sizeof(sk_cmds[0]))
 
 static void
-sk_usage(FILE *out)
+sk_usage(sk_cli_t *cli, FILE *out)
 {
     char    word[64];
     size_t  i;
@@ -75,6 +80,9 @@ sk_usage(FILE *out)
                  sk_cmds[i].sub ? " " : "", sk_cmds[i].sub ? sk_cmds[i].sub
                  : "", sk_cmds[i].args[0] ? " " : "", sk_cmds[i].args);
         fprintf(out, "  %-26s %s\n", word, sk_cmds[i].help);
+    }
+    if (cli != NULL) {
+        sk_cli_help_commands(cli, out);
     }
     fprintf(out, "\nThe configuration is -c FILE, else $SOUK_CONF, else %s.\n"
             "Exit status: 0 done, 1 refused or failed, 2 bad usage.\n",
@@ -102,9 +110,10 @@ sk_cmd_find(int argc, char **argv, int *used)
     return NULL;
 }
 
-/* Parses [-c FILE] and returns the index of the command word. */
+/* Parses [-c FILE] [--site ID] and returns the index of the command
+ * word. --site is for plugin commands and `souk job run`. */
 static int
-sk_options(sk_cli_t *cli, int argc, char **argv)
+sk_options(sk_cli_t *cli, int argc, char **argv, const char **site)
 {
     const char  *env = getenv("SOUK_CONF");
     int          i = 1;
@@ -123,6 +132,9 @@ sk_options(sk_cli_t *cli, int argc, char **argv)
             cli->conf_path = argv[i] + 2;
             cli->conf_given = 1;
             i++;
+        } else if (strcmp(argv[i], "--site") == 0 && i + 1 < argc) {
+            *site = argv[i + 1];
+            i += 2;
         } else {
             return -1;
         }
@@ -135,21 +147,23 @@ main(int argc, char **argv)
 {
     static sk_cli_t  cli;
     const sk_cmd_t  *cmd;
+    const char      *site = NULL;
     int              at, used = 0, rc;
 
     if (argc == 2 && (strcmp(argv[1], "--help") == 0
                       || strcmp(argv[1], "-h") == 0))
     {
-        sk_usage(stdout);
+        sk_usage(NULL, stdout);
         return SK_CLI_OK;
     }
-    at = sk_options(&cli, argc, argv);
+    at = sk_options(&cli, argc, argv, &site);
     if (at < 0 || at >= argc) {
-        sk_usage(stderr);
+        sk_usage(NULL, stderr);
         return SK_CLI_USAGE;
     }
     if (strcmp(argv[at], "help") == 0) {
-        sk_usage(stdout);
+        sk_usage(&cli, stdout);
+        sk_cli_free(&cli);
         return SK_CLI_OK;
     }
     if (strcmp(argv[at], "version") == 0) {
@@ -158,12 +172,20 @@ main(int argc, char **argv)
         return SK_CLI_OK;
     }
     cmd = sk_cmd_find(argc - at, argv + at, &used);
-    if (cmd == NULL) {
-        fprintf(stderr, "souk: unknown command \"%s\" (see souk help)\n",
-                argv[at]);
+    if (cmd != NULL && site != NULL && cmd->run != sk_cli_job) {
+        fprintf(stderr, "souk: --site before the command is for plugin "
+                "commands and souk job run\n");
         return SK_CLI_USAGE;
     }
-    rc = cmd->run(&cli, argc - at - used, argv + at + used);
+    if (cmd == NULL) {
+        /* Not the tool's own: a loaded plugin's, or unknown. */
+        rc = sk_cli_command(&cli, site, argc - at, argv + at);
+    } else if (cmd->run == sk_cli_job && site != NULL) {
+        rc = sk_cli_job_site(&cli, site, argc - at - used,
+                             argv + at + used);
+    } else {
+        rc = cmd->run(&cli, argc - at - used, argv + at + used);
+    }
     sk_cli_free(&cli);
     if (fflush(stdout) != 0 && rc == SK_CLI_OK) {
         /* A full disk or a closed pipe must not look like success. */

@@ -152,6 +152,10 @@ struct souk_request_s {
     /* souk_view_theme: the theme this answer renders through instead of
      * the site's (admin pages wear "admin"), or NULL */
     const char           *theme;
+
+    /* step 4: a command's or a job's request (core/synthetic.c): no
+     * client, no session, souk_user_can is true */
+    int                   command;
 };
 
 /*
@@ -451,6 +455,71 @@ int sk_registry_check(const souk_plugin_ctx_t *ctx, const char *fn);
 void sk_auth_remove_owner(unsigned owner);
 /* Logs a refused registration; returns SOUK_ERROR (registry.c). */
 int sk_registry_fail(const souk_plugin_ctx_t *ctx, const char *why);
+
+/* ---------- step 4: commands and jobs (core/command.c, core/job.c,
+ * core/synthetic.c, core/jobs_run.c) ---------- */
+
+/*
+ * A request with no client, bound to site (NULL: none), for a plugin
+ * command or a job: method "CLI", path "/", no session (souk_session_*
+ * decline), souk_user_can true, souk_request_is_command true. Allocated
+ * from pool; lives until the pool is reset.
+ */
+souk_request_t *sk_request_synthetic(sk_runtime_t *rt, const sk_site_t *site,
+    souk_pool_t *pool);
+
+typedef struct {
+    const char        *verb;
+    const char        *noun;       /* NULL: `souk VERB ARGS` */
+    const char        *usage;
+    const char        *summary;
+    souk_command_pt    fn;
+    void              *data;
+    unsigned           owner;      /* plugin load index */
+} sk_command_t;
+
+/* Non-zero when verb is one of the `souk` tool's own commands. */
+int sk_command_builtin(const char *verb);
+/* The command of a loaded plugin for VERB [NOUN]: a VERB NOUN pair is
+ * preferred; *used gets how many words matched (1 or 2). NULL: none. */
+const sk_command_t *sk_command_find(const sk_runtime_t *rt, int argc,
+    char **argv, int *used);
+/* Commands of rt's loaded plugins, in registration order. */
+size_t sk_commands_count(const sk_runtime_t *rt);
+const sk_command_t *sk_command_at(const sk_runtime_t *rt, size_t i);
+
+typedef struct {
+    const char        *name;       /* "PLUGIN.WHAT" */
+    unsigned           every;      /* seconds */
+    souk_job_pt        fn;
+    void              *data;
+    unsigned           owner;
+} sk_job_t;
+
+size_t sk_jobs_count(const sk_runtime_t *rt);
+const sk_job_t *sk_job_at(const sk_runtime_t *rt, size_t i);
+const sk_job_t *sk_job_find(const sk_runtime_t *rt, const char *name);
+
+#define SK_JOB_RAN       0     /* ran and succeeded */
+#define SK_JOB_FAILED    1     /* ran and returned an error */
+#define SK_JOB_NOT_DUE   2     /* not due, or another host holds it */
+#define SK_JOB_DB_ERROR  3     /* the lease could not be read or taken */
+
+/*
+ * Runs job for site once if it is due (force: whether due or not) and no
+ * live lease of another runner holds it: takes the lease in souk_jobs,
+ * runs fn on a synthetic request from pool (reset afterwards), records
+ * the result and the next turn. who names this runner (host:pid).
+ * *was_ok (may be NULL) gets whether the previous run had succeeded.
+ */
+int sk_job_run_site(sk_runtime_t *rt, const sk_job_t *job,
+    const sk_site_t *site, souk_pool_t *pool, const char *who, int force,
+    int *was_ok);
+
+/* The jobs process (core/jobs_run.c): whether cfg wants it, and its main
+ * (exit status; master as for workers). */
+int sk_jobs_wanted(const sk_config_t *cfg);
+int sk_jobs_run(sk_config_t *cfg, pid_t master);
 
 /* ---------- logs (core/log.c) ---------- */
 

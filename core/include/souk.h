@@ -23,6 +23,7 @@
 #include <souk/text.h>
 #include <souk/html.h>
 #include <souk/media.h>
+#include <souk/ui.h>
 
 #define SOUK_VERSION "0.1.0"
 

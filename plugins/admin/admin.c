@@ -45,8 +45,8 @@ admin_guard(souk_request_t *r, const char *site, const char *perm)
         {
             return souk_error(r, 401, "log in to use the admin");
         }
-        next = admin_url_append(NULL, "/admin/login?next=", 0);
-        next = admin_url_append(next, admin_here(r), 1);
+        next = souk_ui_url_append(NULL, "/admin/login?next=", 0);
+        next = souk_ui_url_append(next, admin_here(r), 1);
         ok = souk_redirect(r, 303, admin_url(r, next));
         free(next);
         return ok;
@@ -149,15 +149,15 @@ admin_login_form(souk_request_t *r, int status, const char *email,
 
     m = admin_page(r, "admin_login", "Staff log-in");
     fields = cJSON_CreateArray();
-    f = admin_field("email", "email", "Email", email, err_email);
+    f = souk_ui_field("email", "email", "Email", email, err_email);
     cJSON_ReplaceItemInObjectCaseSensitive(f, "required", cJSON_CreateTrue());
     cJSON_AddItemToArray(fields, f);
-    f = admin_field("password", "password", "Password", NULL, err_pw);
+    f = souk_ui_field("password", "password", "Password", NULL, err_pw);
     cJSON_ReplaceItemInObjectCaseSensitive(f, "required", cJSON_CreateTrue());
     cJSON_AddItemToArray(fields, f);
-    action = admin_url_append(NULL, admin_url(r, "/admin/login?next="), 0);
-    action = admin_url_append(action, admin_next(r), 1);
-    cJSON_AddItemToObject(m, "form", admin_form("admin-login", action,
+    action = souk_ui_url_append(NULL, admin_url(r, "/admin/login?next="), 0);
+    action = souk_ui_url_append(action, admin_next(r), 1);
+    cJSON_AddItemToObject(m, "form", souk_ui_form("admin-login", action,
                                                 "Log in",
                                                 souk_csrf_token(r), fields,
                                                 err));

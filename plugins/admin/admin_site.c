@@ -5,7 +5,7 @@
 
 #include "admin.h"
 
-static const admin_col_t  admin_site_cols[] = {
+static const souk_ui_col_t  admin_site_cols[] = {
     { "id", "Site", 1, 0, "href" },
     { "theme", "Theme", 1, 0, NULL },
     { "group", "Group", 1, 0, NULL },
@@ -15,7 +15,7 @@ static const admin_col_t  admin_site_cols[] = {
 static const char *
 admin_site_href(souk_request_t *r, const char *site, const char *tail)
 {
-    char        *enc = admin_url_append(NULL, site, 1);
+    char        *enc = souk_ui_url_append(NULL, site, 1);
     const char  *u = admin_url(r, souk_psprintf(souk_request_pool(r),
                                                 "/admin/sites/%s%s", enc,
                                                 tail));
@@ -27,7 +27,7 @@ admin_site_href(souk_request_t *r, const char *site, const char *tail)
 int
 admin_sites_list(souk_request_t *r, void *data)
 {
-    admin_table_opts_t  o;
+    souk_ui_table_opts_t  o;
     cJSON              *m, *all, *mine, *s, *next;
     const cJSON        *id;
     int                 rc;
@@ -66,7 +66,7 @@ admin_sites_list(souk_request_t *r, void *data)
     o.per = souk_request_query(r, "per");
     o.per_default = ADMIN_PER_PAGE;
     cJSON_AddItemToObject(m, "table",
-                          admin_table(admin_site_cols,
+                          souk_ui_table(admin_site_cols,
                                       sizeof(admin_site_cols)
                                       / sizeof(admin_site_cols[0]),
                                       mine, &o));
@@ -143,7 +143,7 @@ admin_site_plugins_model(souk_request_t *r, const cJSON *info)
 static cJSON *
 admin_theme_field(souk_request_t *r, const char *current, const char *err)
 {
-    cJSON        *f = admin_field("select", "theme", "Theme", current, err);
+    cJSON        *f = souk_ui_field("select", "theme", "Theme", current, err);
     cJSON        *themes = souk_theme_list(r), *o;
     cJSON        *opts = cJSON_GetObjectItemCaseSensitive(f, "options");
     const cJSON  *t;
@@ -186,7 +186,7 @@ admin_settings_fields(souk_request_t *r, const char *theme,
         key = souk_psprintf(souk_request_pool(r), "theme.%s", s->string);
         v = cJSON_GetObjectItemCaseSensitive(values, key);
         e = cJSON_GetObjectItemCaseSensitive(errors, s->string);
-        cJSON_AddItemToArray(fields, admin_field_from_schema(
+        cJSON_AddItemToArray(fields, souk_ui_field_from_schema(
             s->string, s, cJSON_IsString(v) ? v->valuestring : NULL,
             cJSON_IsString(e) ? e->valuestring : NULL));
     }
@@ -221,7 +221,7 @@ admin_site_page(souk_request_t *r, const cJSON *info, int status,
 
     fields = cJSON_CreateArray();
     cJSON_AddItemToArray(fields, admin_theme_field(r, theme, theme_err));
-    cJSON_AddItemToObject(m, "theme_form", admin_form(
+    cJSON_AddItemToObject(m, "theme_form", souk_ui_form(
         "admin-theme", admin_site_href(r, site, "/theme"), "Use this theme",
         souk_csrf_token(r), fields, theme_err != NULL
         ? "Check the fields marked below." : NULL));
@@ -230,7 +230,7 @@ admin_site_page(souk_request_t *r, const cJSON *info, int status,
         : cJSON_GetObjectItemCaseSensitive(info, "settings"), errors);
     cJSON_AddBoolToObject(m, "has_settings",
                           cJSON_GetArraySize(fields) > 0);
-    cJSON_AddItemToObject(m, "settings_form", admin_form(
+    cJSON_AddItemToObject(m, "settings_form", souk_ui_form(
         "admin-settings", admin_site_href(r, site, "/settings"),
         "Save settings", souk_csrf_token(r), fields,
         errors != NULL ? "Some settings were not saved: check the fields "

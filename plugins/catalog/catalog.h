@@ -156,4 +156,38 @@ int cat_listing_refresh(souk_request_t *r, int64_t product_id);
 /* Rewrites the product's search document (souk_text_put). */
 int cat_search_refresh(souk_request_t *r, int64_t product_id);
 
+/* ---- category.c: categories (a tree per group) ---- */
+/*
+ * {"slug","name","parent":"slug"|null,"position":N,"description",
+ *  "seo":{"title","description"}}; id 0 creates (slug and name needed),
+ * otherwise a merge as for products. The path ("/1/5/9/") is kept for
+ * the category and its subtree; moving a category under itself or its
+ * own subtree is refused; the listing rows of every product in the
+ * moved subtree are refreshed.
+ */
+int cat_category_save(souk_request_t *r, const cJSON *doc, int64_t id,
+    int64_t *out_id, char *why, size_t whylen);
+/* The category's id by slug in the request's group, 0 if none. */
+int64_t cat_category_id(souk_request_t *r, const char *slug);
+/* [{"id","slug","name","path","depth","position","children":[..]}],
+ * roots first, siblings by position then name; the caller deletes it. */
+cJSON *cat_category_tree(souk_request_t *r);
+
+/* ---- model.c: small helpers the model files share ---- */
+/* Writes a sentence to why and returns SOUK_DECLINED. */
+int cat_decline(char *why, size_t whylen, const char *fmt, ...)
+    SOUK_PRINTF(3, 4);
+/* A whole number from a JSON number or decimal string within [min, max]:
+ * SOUK_OK, or SOUK_DECLINED (absent, fractional, out of range). */
+int cat_json_int(const cJSON *v, int64_t min, int64_t max, int64_t *out);
+/* A catalog_events row (from/to may be NULL) by the request's user. */
+int cat_event_add(souk_request_t *r, int64_t product_id, const char *action,
+    const char *from, const char *to, const char *note);
+/* The permission an action of cat_workflow_apply needs, NULL for an
+ * unknown action (lets a handler answer 403 apart from 409). */
+const char *cat_workflow_perm(const char *action);
+/* The product's group-checked status into buf (16 bytes); SOUK_DECLINED
+ * when the product is not of the request's group. */
+int cat_product_status(souk_request_t *r, int64_t id, char *buf);
+
 #endif /* CATALOG_H */

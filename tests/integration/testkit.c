@@ -1,7 +1,9 @@
 /* Fixture plugin "testkit": routes the integration tests use to observe
- * workers (which pid answered, a slow request in flight, a crashing one). */
+ * workers (which pid answered, a slow request in flight, a crashing one),
+ * a command (`souk testkit echo`) and a job (testkit.tick). */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +19,84 @@ SOUK_PLUGIN(testkit,
     .version = "0.1.0",
     .init = testkit_init,
     .summary = "Test fixture: /test/pid, /test/slow, /test/crash");
+
+
+static void
+testkit_sleep_ms(long ms)
+{
+    struct timespec  ts;
+
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+        /* the remaining time is back in ts */
+    }
+}
+
+
+/*
+ * `souk testkit echo ARGS`: one line showing what a command request
+ * carries: the site, the arguments (--site removed), the ticks the job
+ * wrote for the site (a database read), and the request's identity.
+ */
+static int
+testkit_echo(souk_request_t *r, int argc, char **argv, void *data)
+{
+    souk_stmt_t  *st;
+    long long     ticks = -1;
+    int           i;
+
+    (void) data;
+
+    st = souk_db_row(souk_db(r), "SELECT COUNT(*) FROM testkit_ticks WHERE "
+                     "site = ?", "t", souk_site_id(r));
+    if (st != NULL) {
+        ticks = (long long) souk_stmt_int(st, 0);
+        souk_stmt_reset(st);
+    }
+    printf("site=%s args=", souk_site_id(r));
+    for (i = 0; i < argc; i++) {
+        printf("%s%s", i > 0 ? "," : "", argv[i]);
+    }
+    printf(" ticks=%lld command=%d can=%d user=%lld session=%d base=[%s]\n",
+           ticks, souk_request_is_command(r),
+           souk_user_can(r, "testkit.admin"), (long long) souk_user_id(r),
+           souk_session_start(r), souk_site_base_path(r));
+    return argc > 0 && argv[0][0] == 'f' ? 1 : 0;
+}
+
+
+/*
+ * testkit.tick, every second: a row per run (site, pid, start time), so a
+ * test can count the runs per site and see that two hosts never share a
+ * turn. Registered only with `testkit_jobs = yes` in [settings], so the
+ * other suites' stacks run no job; the site setting testkit_tick_ms makes
+ * each run take that long.
+ */
+static int
+testkit_tick(souk_request_t *r, void *data)
+{
+    struct timespec  ts;
+    const char      *ms = souk_setting(r, "testkit_tick_ms");
+    long long        now;
+
+    (void) data;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    now = (long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (souk_db_exec(souk_db(r), "INSERT INTO testkit_ticks (site, pid, "
+                     "at_ms) VALUES (?, ?, ?)", "tii", souk_site_id(r),
+                     (int64_t) getpid(), (int64_t) now) != SOUK_OK)
+    {
+        souk_log(r, SOUK_LOG_ERROR, "testkit tick: %s",
+                 souk_db_error(souk_db(r)));
+        return SOUK_ERROR;
+    }
+    if (ms != NULL) {
+        testkit_sleep_ms(strtol(ms, NULL, 10) % 5000);
+    }
+    return SOUK_OK;
+}
 
 
 static int
@@ -205,6 +285,16 @@ testkit_init(souk_plugin_ctx_t *ctx)
 
     if (souk_route_add(ctx, SOUK_GET, "/test/slow", testkit_slow, NULL)
         != SOUK_OK)
+    {
+        return SOUK_ERROR;
+    }
+
+    if (souk_command_add(ctx, "testkit", "echo", "[ARGS]", "print the "
+                         "site, the arguments and a database value",
+                         testkit_echo, NULL) != SOUK_OK
+        || (souk_plugin_setting(ctx, "testkit_jobs") != NULL
+            && souk_job_add(ctx, "testkit.tick", 1, testkit_tick, NULL)
+               != SOUK_OK))
     {
         return SOUK_ERROR;
     }

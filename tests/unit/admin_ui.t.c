@@ -1,13 +1,15 @@
-/* Unit tests of the admin plugin's view models: table sorting and paging,
- * fields from a theme's settings schema, and the log-in's ?next= check. */
+/* Unit tests of the admin theme's view models (core/ui.c): table sorting
+ * and paging, fields from a theme's settings schema; and the admin
+ * plugin's log-in ?next= check. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
+#include "../../core/ui.c"
 #include "../../plugins/admin/admin_ui.c"
 
-static const admin_col_t  cols[] = {
+static const souk_ui_col_t  cols[] = {
     { "id", "Site", 1, 0, "href" },
     { "orders", "Orders", 1, 1, NULL },
     { "hosts", "Addresses", 0, 0, NULL },
@@ -54,11 +56,11 @@ str(const cJSON *o, const char *path)
 static cJSON *
 table(const char *sort, const char *dir, const char *page, const char *per)
 {
-    admin_table_opts_t  o = { "Sites", "none", "/admin/sites", sort, dir,
+    souk_ui_table_opts_t  o = { "Sites", "none", "/admin/sites", sort, dir,
                               page, per, 20 };
     cJSON              *rows = rows_of(), *t;
 
-    t = admin_table(cols, 3, rows, &o);
+    t = souk_ui_table(cols, 3, rows, &o);
     cJSON_Delete(rows);
     return t;
 }
@@ -133,9 +135,9 @@ test_paging(void)
 static void
 test_url_encoding(void)
 {
-    char  *u = admin_url_append(NULL, "/a?next=", 0);
+    char  *u = souk_ui_url_append(NULL, "/a?next=", 0);
 
-    u = admin_url_append(u, "/admin/sites?sort=id&x=\"<é>", 1);
+    u = souk_ui_url_append(u, "/admin/sites?sort=id&x=\"<é>", 1);
     is_str(u, "/a?next=%2Fadmin%2Fsites%3Fsort%3Did%26x%3D%22%3C%C3%A9%3E",
            "everything but unreserved characters is encoded");
     free(u);
@@ -154,7 +156,7 @@ test_fields(void)
 
     s = schema("{\"type\":\"color\",\"label\":\"Accent\","
                "\"description\":\"Links\"}");
-    f = admin_field_from_schema("accent", s, "#fff", "not a colour");
+    f = souk_ui_field_from_schema("accent", s, "#fff", "not a colour");
     is_str(str(f, "name"), "theme.accent", "form name theme.KEY");
     is_str(str(f, "id"), "f-theme-accent", "id without dots");
     ok(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "color")),
@@ -169,7 +171,7 @@ test_fields(void)
     cJSON_Delete(s);
 
     s = schema("{\"type\":\"boolean\",\"default\":true}");
-    f = admin_field_from_schema("show_search", s, NULL, NULL);
+    f = souk_ui_field_from_schema("show_search", s, NULL, NULL);
     ok(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "checkbox")),
        "a boolean is a checkbox");
     ok(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "checked")),
@@ -178,7 +180,7 @@ test_fields(void)
     ok(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(f, "describedby")),
        "no help, no error: nothing described");
     cJSON_Delete(f);
-    f = admin_field_from_schema("show_search", s, "no", NULL);
+    f = souk_ui_field_from_schema("show_search", s, "no", NULL);
     ok(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(f, "checked")),
        "the site's \"no\" wins over the default");
     cJSON_Delete(f);
@@ -186,7 +188,7 @@ test_fields(void)
 
     s = schema("{\"type\":\"enum\",\"values\":[\"a\",\"b\"],"
                "\"default\":\"b\"}");
-    f = admin_field_from_schema("k", s, NULL, NULL);
+    f = souk_ui_field_from_schema("k", s, NULL, NULL);
     ok(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
         cJSON_GetObjectItemCaseSensitive(f, "options"), 1), "selected")),
        "an enum is a select with its default selected");
@@ -194,7 +196,7 @@ test_fields(void)
     cJSON_Delete(s);
 
     s = schema("{\"type\":\"string\",\"max\":400}");
-    f = admin_field_from_schema("welcome", s, NULL, NULL);
+    f = souk_ui_field_from_schema("welcome", s, NULL, NULL);
     ok(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "textarea")),
        "a long string is a textarea");
     is_int(cJSON_GetObjectItemCaseSensitive(f, "maxlength")->valueint, 400,

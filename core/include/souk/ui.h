@@ -1,0 +1,80 @@
+/* Souk public API: view models for the admin theme's tables and forms. */
+#ifndef SOUK_UI_H
+#define SOUK_UI_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+#include <souk/core.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Every plugin's back-office pages render through the admin theme
+ * (themes/admin) and its partials admin/table, admin/form and admin/field;
+ * these build the models those partials read (plugins/admin/README.md
+ * lists their keys), so each plugin's pages sort, page and mark errors the
+ * same way. Pure cJSON: the results are new values the caller owns.
+ */
+
+/* One column of a table: the row key it shows, its heading, whether the
+ * heading sorts by it, whether the values are numbers (sorted and aligned
+ * as such), and the row key holding a link for the cell (or NULL). */
+typedef struct {
+    const char  *key;
+    const char  *label;
+    int          sortable;
+    int          numeric;
+    const char  *link_key;
+} souk_ui_col_t;
+
+typedef struct {
+    const char  *caption;
+    const char  *empty;        /* text when there are no rows */
+    const char  *base_url;     /* the page's path, without a query */
+    const char  *sort;         /* ?sort=, or NULL: the first sortable */
+    const char  *dir;          /* ?dir= "asc" or "desc", NULL: asc */
+    const char  *page;         /* ?page=, 1-based, NULL: 1 */
+    const char  *per;          /* ?per=, rows a page, NULL: per_default */
+    long         per_default;
+} souk_ui_table_opts_t;
+
+/*
+ * The "table" model of partials/admin/table from rows (an array of
+ * objects; sorted in place by the chosen column, then paged). An unknown
+ * sort key falls back to the first sortable column, a page past the end to
+ * the last, so a stale link never fails.
+ */
+SOUK_API cJSON *souk_ui_table(const souk_ui_col_t *cols, size_t ncols,
+    cJSON *rows, const souk_ui_table_opts_t *o);
+
+/*
+ * A field of partials/admin/field from a theme setting's schema entry
+ * ({"type", "label", "description", "max", "values", "default"}): the
+ * input kind, the current value (or the schema default when value is
+ * NULL), the error text (or NULL). The form name is "theme.KEY".
+ */
+SOUK_API cJSON *souk_ui_field_from_schema(const char *key,
+    const cJSON *schema, const char *value, const char *error);
+
+/* A plain field: kind is "text", "email", "password", "checkbox" ... */
+SOUK_API cJSON *souk_ui_field(const char *kind, const char *name,
+    const char *label, const char *value, const char *error);
+
+/* The "form" model of partials/admin/form: fields is taken over. */
+SOUK_API cJSON *souk_ui_form(const char *id, const char *action,
+    const char *submit, const char *csrf_token, cJSON *fields,
+    const char *error);
+
+/* Appends s to a malloc'ed buffer (NULL: a new one), percent-encoding all
+ * but unreserved characters (RFC 3986) when encode is non-zero, for the
+ * query strings of sort and paging links. Returns the new buffer. */
+SOUK_API char *souk_ui_url_append(char *buf, const char *s, int encode);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOUK_UI_H */

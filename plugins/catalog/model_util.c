@@ -1,0 +1,70 @@
+/* Small helpers the catalog model's files share: the why buffer, whole
+ * numbers from JSON, event rows, a product's status. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog.h"
+
+int
+cat_decline(char *why, size_t whylen, const char *fmt, ...)
+{
+    va_list  ap;
+
+    if (why != NULL && whylen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(why, whylen, fmt, ap);
+        va_end(ap);
+    }
+    return SOUK_DECLINED;
+}
+
+int
+cat_json_int(const cJSON *v, int64_t min, int64_t max, int64_t *out)
+{
+    double  d;
+
+    if (cJSON_IsString(v)) {
+        return cat_parse_int(v->valuestring, min, max, out);
+    }
+    if (!cJSON_IsNumber(v)) {
+        return SOUK_DECLINED;
+    }
+    d = v->valuedouble;
+    /* Beyond 2^53 a double no longer holds every whole number exactly. */
+    if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0)
+        || d != (double) (int64_t) d || d < (double) min
+        || d > (double) max)
+    {
+        return SOUK_DECLINED;
+    }
+    *out = (int64_t) d;
+    return SOUK_OK;
+}
+
+int
+cat_event_add(souk_request_t *r, int64_t product_id, const char *action,
+    const char *from, const char *to, const char *note)
+{
+    return souk_db_exec(souk_db(r), "INSERT INTO catalog_events (product_id,"
+                        " actor, action, from_status, to_status, note, "
+                        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", "iitttti",
+                        product_id, souk_user_id(r), action, from, to,
+                        note != NULL ? note : "", cat_now());
+}
+
+int
+cat_product_status(souk_request_t *r, int64_t id, char *buf)
+{
+    souk_stmt_t  *st;
+    souk_db_t    *db = souk_db(r);
+
+    st = souk_db_row(db, "SELECT status FROM catalog_products WHERE id = ? "
+                     "AND group_id = ?", "it", id, souk_site_group(r));
+    if (st == NULL) {
+        return souk_db_error(db)[0] == '\0' ? SOUK_DECLINED : SOUK_ERROR;
+    }
+    snprintf(buf, 16, "%s", souk_stmt_text(st, 0));
+    souk_stmt_reset(st);
+    return SOUK_OK;
+}
