@@ -25,6 +25,19 @@ int sk_cli_world(sk_cli_t *cli);
 /* sk_cli_world with the database's sites merged in, as soukd serves them
  * (souk.conf's alone, with a note, when the database is not usable). */
 int sk_cli_world_served(sk_cli_t *cli);
+/* Opens cli->rt.db on the loaded config; prints why not and returns
+ * SK_CLI_FAIL. */
+int sk_cli_db_open(sk_cli_t *cli);
+/* The database (opened unless it is), its schema current and cli->rt.sites
+ * rebuilt with the database's sites merged in, as a worker serves them;
+ * prints the line that stops it and returns SK_CLI_FAIL. Needs the config
+ * and plugins loaded. */
+int sk_cli_db_served(sk_cli_t *cli);
+/* sk_cli_world, then sk_cli_db_served: what a command working on the
+ * database's rows needs. */
+int sk_cli_world_db(sk_cli_t *cli);
+/* Closes cli->rt.db if it is open; returns rc. */
+int sk_cli_db_close(sk_cli_t *cli, int rc);
 /* Releases what sk_cli_config and sk_cli_world loaded. */
 void sk_cli_free(sk_cli_t *cli);
 /* The plugin folder the config names, or the compiled-in default. */

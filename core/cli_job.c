@@ -9,7 +9,6 @@
 #include "souk_core.h"
 #include "cli_job.h"
 #include "db_int.h"
-#include "migrate.h"
 
 #define SK_CLI_POOL  65536
 
@@ -32,44 +31,6 @@ sk_cli_plugins_quiet(sk_cli_t *cli)
         }
     }
     return SK_CLI_OK;
-}
-
-/* The database, with the schema current, and the sites as served. */
-static int
-sk_cli_db(sk_cli_t *cli)
-{
-    size_t  pending = 0;
-
-    cli->rt.db = sk_db_open(&cli->cfg->db, cli->err, sizeof(cli->err));
-    if (cli->rt.db == NULL
-        || sk_migrate(&cli->rt, cli->rt.db, SK_MIGRATE_STATUS, NULL, NULL,
-                      &pending, cli->err, sizeof(cli->err)) != SOUK_OK)
-    {
-        fprintf(stderr, "souk: %s\n", cli->err);
-        return SK_CLI_FAIL;
-    }
-    if (pending > 0) {
-        fprintf(stderr, "souk: %zu migration%s pending: run `souk migrate` "
-                "first\n", pending, pending == 1 ? " is" : "s are");
-        return SK_CLI_FAIL;
-    }
-    sk_sites_free(cli->rt.sites);
-    cli->rt.sites = sk_sites_build(cli->cfg, &cli->rt, cli->err,
-                                   sizeof(cli->err));
-    if (cli->rt.sites == NULL) {
-        fprintf(stderr, "souk: %s\n", cli->err);
-        return SK_CLI_FAIL;
-    }
-    return SK_CLI_OK;
-}
-
-static void
-sk_cli_db_close(sk_cli_t *cli)
-{
-    if (cli->rt.db != NULL) {
-        sk_db_close(cli->rt.db);
-        cli->rt.db = NULL;
-    }
 }
 
 /* The named site, else the default one, else the first. */
@@ -159,11 +120,10 @@ sk_cli_command(sk_cli_t *cli, const char *site_id, int argc, char **argv)
         fprintf(stderr, "souk: --site needs a site id\n");
         return SK_CLI_USAGE;
     }
-    if (sk_cli_db(cli) != SK_CLI_OK
+    if (sk_cli_db_served(cli) != SK_CLI_OK
         || (site = sk_cli_site_for(cli, site_id, c->owner, c->verb)) == NULL)
     {
-        sk_cli_db_close(cli);
-        return SK_CLI_FAIL;
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
     pool = sk_pool_create(SK_CLI_POOL);
     r = sk_request_synthetic(&cli->rt, site, pool);
@@ -172,7 +132,7 @@ sk_cli_command(sk_cli_t *cli, const char *site_id, int argc, char **argv)
     r->cur_plugin = NULL;
     sk_db_request_done(cli->rt.db);
     sk_pool_destroy(pool);
-    sk_cli_db_close(cli);
+    sk_cli_db_close(cli, SK_CLI_OK);
     if (rc < 0 || rc > 2) {
         /* A plugin handing back SOUK_ERROR means it failed. */
         rc = SK_CLI_FAIL;
@@ -329,12 +289,10 @@ sk_cli_job_site(sk_cli_t *cli, const char *site_id, int argc, char **argv)
                 "       souk job run NAME [--site ID]\n");
         return SK_CLI_USAGE;
     }
-    if (sk_cli_world(cli) != SK_CLI_OK || sk_cli_db(cli) != SK_CLI_OK) {
-        sk_cli_db_close(cli);
-        return SK_CLI_FAIL;
+    if (sk_cli_world_db(cli) != SK_CLI_OK) {
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
     rc = strcmp(argv[0], "list") == 0 ? sk_cli_job_list(cli)
          : sk_cli_job_run(cli, argv[1], site_id);
-    sk_cli_db_close(cli);
-    return rc;
+    return sk_cli_db_close(cli, rc);
 }

@@ -18,20 +18,7 @@ sk_cli_db(sk_cli_t *cli)
     if (sk_cli_world(cli) != SK_CLI_OK) {
         return SK_CLI_FAIL;
     }
-    cli->rt.db = sk_db_open(&cli->cfg->db, cli->err, sizeof(cli->err));
-    if (cli->rt.db == NULL) {
-        fprintf(stderr, "souk: %s\n", cli->err);
-        return SK_CLI_FAIL;
-    }
-    return SK_CLI_OK;
-}
-
-static int
-sk_cli_db_done(sk_cli_t *cli, int rc)
-{
-    sk_db_close(cli->rt.db);
-    cli->rt.db = NULL;
-    return rc;
+    return sk_cli_db_open(cli);
 }
 
 /*
@@ -57,40 +44,16 @@ sk_cli_world_served(sk_cli_t *cli)
         fprintf(stderr, "souk: note: %s; showing souk.conf's sites only\n",
                 cli->rt.db == NULL || pending == 0 ? cli->err
                 : "the database has pending migrations");
-        return sk_cli_db_done(cli, SK_CLI_OK);
+        return sk_cli_db_close(cli, SK_CLI_OK);
     }
     merged = sk_sites_build(cli->cfg, &cli->rt, cli->err, sizeof(cli->err));
     if (merged == NULL) {
         fprintf(stderr, "souk: %s\n", cli->err);
-        return sk_cli_db_done(cli, SK_CLI_FAIL);
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
     sk_sites_free(cli->rt.sites);
     cli->rt.sites = merged;
-    return sk_cli_db_done(cli, SK_CLI_OK);
-}
-
-/* The site commands need the schema up to date. */
-static int
-sk_cli_db_current(sk_cli_t *cli)
-{
-    if (sk_cli_db(cli) != SK_CLI_OK) {
-        return SK_CLI_FAIL;
-    }
-    if (sk_migrate(&cli->rt, cli->rt.db, SK_MIGRATE_CHECK, NULL, NULL, NULL,
-                   cli->err, sizeof(cli->err)) != SOUK_OK)
-    {
-        fprintf(stderr, "souk: %s\n", cli->err);
-        return SK_CLI_FAIL;
-    }
-    /* Now with the database's sites merged in, as a worker serves them. */
-    sk_sites_free(cli->rt.sites);
-    cli->rt.sites = sk_sites_build(cli->cfg, &cli->rt, cli->err,
-                                   sizeof(cli->err));
-    if (cli->rt.sites == NULL) {
-        fprintf(stderr, "souk: %s\n", cli->err);
-        return SK_CLI_FAIL;
-    }
-    return SK_CLI_OK;
+    return sk_cli_db_close(cli, SK_CLI_OK);
 }
 
 static void
@@ -119,7 +82,7 @@ sk_cli_migrate(sk_cli_t *cli, int argc, char **argv)
         return SK_CLI_USAGE;
     }
     if (sk_cli_db(cli) != SK_CLI_OK) {
-        return sk_cli_db_done(cli, SK_CLI_FAIL);
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
     rc = sk_migrate(&cli->rt, cli->rt.db,
                     status ? SK_MIGRATE_STATUS : SK_MIGRATE_APPLY,
@@ -127,14 +90,14 @@ sk_cli_migrate(sk_cli_t *cli, int argc, char **argv)
                     sizeof(cli->err));
     if (rc != SOUK_OK) {
         fprintf(stderr, "souk: %s\n", cli->err);
-        return sk_cli_db_done(cli, SK_CLI_FAIL);
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
     if (status) {
         printf("%zu pending (%s)\n", pending, sk_db_engine(cli->rt.db));
     } else {
         printf("the %s schema is up to date\n", sk_db_engine(cli->rt.db));
     }
-    return sk_cli_db_done(cli, SK_CLI_OK);
+    return sk_cli_db_close(cli, SK_CLI_OK);
 }
 
 static int
@@ -142,9 +105,9 @@ sk_cli_site_rc(sk_cli_t *cli, int rc)
 {
     if (rc != SOUK_OK) {
         fprintf(stderr, "souk: %s\n", cli->err);
-        return sk_cli_db_done(cli, SK_CLI_FAIL);
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
-    return sk_cli_db_done(cli, SK_CLI_OK);
+    return sk_cli_db_close(cli, SK_CLI_OK);
 }
 
 /* souk site add ID --host H [--host H2 ...] [--group G] [--theme T] */
@@ -176,8 +139,8 @@ sk_cli_site_add(sk_cli_t *cli, int argc, char **argv)
     if (nhosts == 0) {
         goto usage;
     }
-    if (sk_cli_db_current(cli) != SK_CLI_OK) {
-        return sk_cli_db_done(cli, SK_CLI_FAIL);
+    if (sk_cli_world_db(cli) != SK_CLI_OK) {
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
     rc = sk_sitedb_add(&cli->rt, argv[0], group, hosts, nhosts, theme,
                        cli->err, sizeof(cli->err));
@@ -222,13 +185,13 @@ sk_cli_site_list(sk_cli_t *cli, int argc, char **argv)
         fprintf(stderr, "usage: souk site list\n");
         return SK_CLI_USAGE;
     }
-    if (sk_cli_db_current(cli) != SK_CLI_OK) {
-        return sk_cli_db_done(cli, SK_CLI_FAIL);
+    if (sk_cli_world_db(cli) != SK_CLI_OK) {
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
     for (i = 0; i < sk_sites_count(cli->rt.sites); i++) {
         sk_cli_site_print(sk_sites_at(cli->rt.sites, i));
     }
-    return sk_cli_db_done(cli, SK_CLI_OK);
+    return sk_cli_db_close(cli, SK_CLI_OK);
 }
 
 /* souk site set ID KEY VALUE; souk site set ID KEY --unset */
@@ -243,8 +206,8 @@ sk_cli_site_set(sk_cli_t *cli, int argc, char **argv)
         return SK_CLI_USAGE;
     }
     value = strcmp(argv[2], "--unset") == 0 ? NULL : argv[2];
-    if (sk_cli_db_current(cli) != SK_CLI_OK) {
-        return sk_cli_db_done(cli, SK_CLI_FAIL);
+    if (sk_cli_world_db(cli) != SK_CLI_OK) {
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
     rc = sk_sitedb_set(&cli->rt, argv[0], argv[1], value, cli->err,
                        sizeof(cli->err));
@@ -261,8 +224,8 @@ sk_cli_site_plugin(sk_cli_t *cli, int argc, char **argv, int on)
                 on ? "enable" : "disable");
         return SK_CLI_USAGE;
     }
-    if (sk_cli_db_current(cli) != SK_CLI_OK) {
-        return sk_cli_db_done(cli, SK_CLI_FAIL);
+    if (sk_cli_world_db(cli) != SK_CLI_OK) {
+        return sk_cli_db_close(cli, SK_CLI_FAIL);
     }
     rc = sk_sitedb_plugin(&cli->rt, argv[0], argv[1], on, cli->err,
                           sizeof(cli->err));

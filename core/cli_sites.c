@@ -1,10 +1,12 @@
 /* `souk sites`, `souk routes SITE`, `souk hooks SITE`, and loading the
- * configured world the way a soukd worker does. */
+ * configured world (and the database) the way a soukd worker does. */
 #include <stdio.h>
 #include <string.h>
 
 #include "souk_core.h"
 #include "cli.h"
+#include "db_int.h"
+#include "migrate.h"
 
 #ifndef SOUK_PLUGIN_DIR
 #define SOUK_PLUGIN_DIR  "/usr/local/lib/souk/plugins"
@@ -25,6 +27,21 @@ sk_cli_config(sk_cli_t *cli)
     return SK_CLI_OK;
 }
 
+/* (Re)builds cli->rt.sites from the config and, when open, the database;
+ * prints why not. */
+static int
+sk_cli_sites_build(sk_cli_t *cli)
+{
+    sk_sites_free(cli->rt.sites);
+    cli->rt.sites = sk_sites_build(cli->cfg, &cli->rt, cli->err,
+                                   sizeof(cli->err));
+    if (cli->rt.sites == NULL) {
+        fprintf(stderr, "souk: %s\n", cli->err);
+        return SK_CLI_FAIL;
+    }
+    return SK_CLI_OK;
+}
+
 int
 sk_cli_world(sk_cli_t *cli)
 {
@@ -35,13 +52,63 @@ sk_cli_world(sk_cli_t *cli)
         fprintf(stderr, "souk: %s\n", cli->err);
         return SK_CLI_FAIL;
     }
-    cli->rt.sites = sk_sites_build(cli->cfg, &cli->rt, cli->err,
-                                   sizeof(cli->err));
-    if (cli->rt.sites == NULL) {
+    return sk_cli_sites_build(cli);
+}
+
+int
+sk_cli_db_open(sk_cli_t *cli)
+{
+    if (cli->rt.db != NULL) {
+        return SK_CLI_OK;
+    }
+    cli->rt.db = sk_db_open(&cli->cfg->db, cli->err, sizeof(cli->err));
+    if (cli->rt.db == NULL) {
         fprintf(stderr, "souk: %s\n", cli->err);
         return SK_CLI_FAIL;
     }
     return SK_CLI_OK;
+}
+
+int
+sk_cli_db_served(sk_cli_t *cli)
+{
+    size_t  pending = 0;
+
+    if (sk_cli_db_open(cli) != SK_CLI_OK) {
+        return SK_CLI_FAIL;
+    }
+    if (sk_migrate(&cli->rt, cli->rt.db, SK_MIGRATE_STATUS, NULL, NULL,
+                   &pending, cli->err, sizeof(cli->err)) != SOUK_OK)
+    {
+        fprintf(stderr, "souk: %s\n", cli->err);
+        return SK_CLI_FAIL;
+    }
+    if (pending > 0) {
+        fprintf(stderr, "souk: %zu migration%s pending: run `souk migrate` "
+                "first\n", pending, pending == 1 ? " is" : "s are");
+        return SK_CLI_FAIL;
+    }
+    /* Built again: the database's sites are readable only now. */
+    return sk_cli_sites_build(cli);
+}
+
+int
+sk_cli_world_db(sk_cli_t *cli)
+{
+    if (sk_cli_world(cli) != SK_CLI_OK) {
+        return SK_CLI_FAIL;
+    }
+    return sk_cli_db_served(cli);
+}
+
+int
+sk_cli_db_close(sk_cli_t *cli, int rc)
+{
+    if (cli->rt.db != NULL) {
+        sk_db_close(cli->rt.db);
+        cli->rt.db = NULL;
+    }
+    return rc;
 }
 
 void

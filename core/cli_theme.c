@@ -17,7 +17,7 @@
  * other raw tag ({{{x}}}, {{&x}}) is reported, since it would let text a
  * shopper or merchant typed run as markup. slot.* is always raw.
  */
-static const char  *sk_check_raw_ok[] = { NULL };
+static const char  *sk_check_raw_ok[] = { "description_html", NULL };
 
 typedef struct {
     sk_themes_t     *themes;
@@ -99,13 +99,17 @@ sk_render_theme_loader(void *cli, const char *theme, sk_tpl_load_pt *load,
 static int
 sk_check_raw_allowed(const char *name)
 {
-    size_t  i;
+    size_t       i;
+    const char  *last;
 
     if (strncmp(name, "slot.", 5) == 0) {
         return 1;
     }
+    /* also through a dotted path: product.description_html */
+    last = strrchr(name, '.');
+    last = last != NULL ? last + 1 : name;
     for (i = 0; sk_check_raw_ok[i] != NULL; i++) {
-        if (strcmp(name, sk_check_raw_ok[i]) == 0) {
+        if (strcmp(last, sk_check_raw_ok[i]) == 0) {
             return 1;
         }
     }

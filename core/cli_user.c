@@ -10,34 +10,7 @@
 #include "souk_core.h"
 #include "cli.h"
 #include "db_int.h"
-#include "migrate.h"
 #include "auth_int.h"
-
-/* Config, plugins, the database (schema current) and the sites as a
- * worker serves them. */
-static int
-sk_cli_user_world(sk_cli_t *cli)
-{
-    if (sk_cli_world(cli) != SK_CLI_OK) {
-        return SK_CLI_FAIL;
-    }
-    cli->rt.db = sk_db_open(&cli->cfg->db, cli->err, sizeof(cli->err));
-    if (cli->rt.db == NULL
-        || sk_migrate(&cli->rt, cli->rt.db, SK_MIGRATE_CHECK, NULL, NULL,
-                      NULL, cli->err, sizeof(cli->err)) != SOUK_OK)
-    {
-        fprintf(stderr, "souk: %s\n", cli->err);
-        return SK_CLI_FAIL;
-    }
-    sk_sites_free(cli->rt.sites);
-    cli->rt.sites = sk_sites_build(cli->cfg, &cli->rt, cli->err,
-                                   sizeof(cli->err));
-    if (cli->rt.sites == NULL) {
-        fprintf(stderr, "souk: %s\n", cli->err);
-        return SK_CLI_FAIL;
-    }
-    return SK_CLI_OK;
-}
 
 /* The named site, else the default one, else the only one. */
 static const sk_site_t *
@@ -149,7 +122,7 @@ sk_cli_user_add(sk_cli_t *cli, const char *email, const char *role,
         fprintf(stderr, "souk: libsodium cannot start\n");
         return SK_CLI_FAIL;
     }
-    if (sk_cli_user_world(cli) != SK_CLI_OK
+    if (sk_cli_world_db(cli) != SK_CLI_OK
         || (site = sk_cli_user_site(cli, site_id)) == NULL)
     {
         return SK_CLI_FAIL;
@@ -187,7 +160,7 @@ int
 sk_cli_user(sk_cli_t *cli, int argc, char **argv)
 {
     const char  *role = NULL, *site = NULL;
-    int          i, rc;
+    int          i;
 
     if (argc < 2 || strcmp(argv[0], "add") != 0) {
         goto usage;
@@ -207,12 +180,7 @@ sk_cli_user(sk_cli_t *cli, int argc, char **argv)
     if (role == NULL) {
         goto usage;
     }
-    rc = sk_cli_user_add(cli, argv[1], role, site);
-    if (cli->rt.db != NULL) {
-        sk_db_close(cli->rt.db);
-        cli->rt.db = NULL;
-    }
-    return rc;
+    return sk_cli_db_close(cli, sk_cli_user_add(cli, argv[1], role, site));
 
 usage:
     fprintf(stderr, "usage: souk user add EMAIL --role ROLE [--site ID]\n"

@@ -156,6 +156,9 @@ struct souk_request_s {
     /* step 4: a command's or a job's request (core/synthetic.c): no
      * client, no session, souk_user_can is true */
     int                   command;
+    /* its pool is its own, not the caller's: souk_request_pool_reset may
+     * free it (a command request only) */
+    int                   own_pool;
 };
 
 /*

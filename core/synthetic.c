@@ -30,6 +30,12 @@ sk_synthetic_id(souk_request_t *r)
     r->id[2 * sizeof(rnd)] = '\0';
 }
 
+static void
+sk_synthetic_pool_free(void *pool)
+{
+    sk_pool_destroy(pool);
+}
+
 souk_request_t *
 sk_request_synthetic(sk_runtime_t *rt, const sk_site_t *site,
     souk_pool_t *pool)
@@ -39,7 +45,16 @@ sk_request_synthetic(sk_runtime_t *rt, const sk_site_t *site,
 
     r = souk_pcalloc(pool, sizeof(*r));
     s = souk_pcalloc(pool, sizeof(*s));
-    r->pool = pool;
+    /* The plugin's allocations go to a pool of their own, so a long
+     * command can free them between batches (souk_request_pool_reset)
+     * while r itself, in the caller's pool, stays. */
+    r->pool = sk_pool_create(16384);
+    if (r->pool == NULL) {
+        r->pool = pool;         /* no reset then (see there) */
+    } else {
+        souk_pool_cleanup_add(pool, sk_synthetic_pool_free, r->pool);
+    }
+    r->own_pool = r->pool != pool;
     r->rt = rt;
     r->limits = rt != NULL && rt->cfg != NULL ? &rt->cfg->limits : NULL;
     sk_synthetic_id(r);
@@ -67,4 +82,25 @@ SOUK_API int
 souk_request_is_command(const souk_request_t *r)
 {
     return r != NULL && r->command;
+}
+
+SOUK_API int
+souk_request_pool_reset(souk_request_t *r)
+{
+    if (r == NULL || !r->command || !r->own_pool) {
+        return SOUK_DECLINED;
+    }
+    sk_pool_reset(r->pool);
+    /* what pointed into the pool is gone with it */
+    r->view = NULL;
+    r->tmpl = NULL;
+    r->theme = NULL;
+    r->error_msg = NULL;
+    r->resp_headers = NULL;
+    r->nresp_headers = 0;
+    r->resp_cap = 0;
+    r->out_body = NULL;
+    r->out_len = 0;
+    r->out_type = NULL;
+    return SOUK_OK;
 }

@@ -1,5 +1,6 @@
-/* View-model builders for the admin theme's table and form partials
- * (souk/ui.h): sorting, paging and fields from a theme's settings schema. */
+/* View-model builders for the admin theme's layout, table and form partials
+ * (souk/ui.h): the page frame with crumbs and flash, sorting, paging and
+ * fields from a theme's settings schema. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -518,4 +519,48 @@ souk_ui_form(const char *id, const char *action, const char *submit,
     cJSON_AddItemToObject(f, "fields", fields != NULL ? fields
                                                       : cJSON_CreateArray());
     return f;
+}
+
+SOUK_API void
+souk_ui_page_init(cJSON *m, const char *heading, const char *csrf_token)
+{
+    cJSON_AddStringToObject(m, "title", heading);
+    cJSON_AddStringToObject(m, "heading", heading);
+    cJSON_AddArrayToObject(m, "breadcrumbs");
+    cJSON_AddFalseToObject(m, "has_breadcrumbs");
+    cJSON_AddArrayToObject(m, "flash");
+    cJSON_AddStringToObject(m, "csrf_token", csrf_token);
+}
+
+SOUK_API void
+souk_ui_crumb(cJSON *page, const char *label, const char *href)
+{
+    cJSON  *c = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(c, "label", label);
+    if (href != NULL) {
+        cJSON_AddStringToObject(c, "href", href);
+    } else {
+        cJSON_AddFalseToObject(c, "href");
+    }
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(page,
+                                                          "breadcrumbs"), c);
+    /* Mustache cannot ask "is the list empty" around a list. */
+    if (cJSON_GetObjectItemCaseSensitive(page, "has_breadcrumbs") != NULL) {
+        cJSON_ReplaceItemInObjectCaseSensitive(page, "has_breadcrumbs",
+                                               cJSON_CreateTrue());
+    } else {
+        cJSON_AddTrueToObject(page, "has_breadcrumbs");
+    }
+}
+
+SOUK_API void
+souk_ui_flash(cJSON *page, const char *kind, const char *msg)
+{
+    cJSON  *f = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(f, "kind", kind);
+    cJSON_AddStringToObject(f, "message", msg);
+    cJSON_AddBoolToObject(f, "error", strcmp(kind, "error") == 0);
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(page, "flash"), f);
 }

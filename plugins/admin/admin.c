@@ -60,35 +60,6 @@ admin_guard(souk_request_t *r, const char *site, const char *perm)
 }
 
 void
-admin_crumb(cJSON *page, const char *label, const char *href)
-{
-    cJSON  *c = cJSON_CreateObject();
-
-    cJSON_AddStringToObject(c, "label", label);
-    if (href != NULL) {
-        cJSON_AddStringToObject(c, "href", href);
-    } else {
-        cJSON_AddFalseToObject(c, "href");
-    }
-    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(page,
-                                                          "breadcrumbs"), c);
-    /* Mustache cannot ask "is the list empty" around a list. */
-    cJSON_ReplaceItemInObjectCaseSensitive(page, "has_breadcrumbs",
-                                           cJSON_CreateTrue());
-}
-
-void
-admin_flash(cJSON *page, const char *kind, const char *msg)
-{
-    cJSON  *f = cJSON_CreateObject();
-
-    cJSON_AddStringToObject(f, "kind", kind);
-    cJSON_AddStringToObject(f, "message", msg);
-    cJSON_AddBoolToObject(f, "error", strcmp(kind, "error") == 0);
-    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(page, "flash"), f);
-}
-
-void
 admin_flash_next(souk_request_t *r, const char *kind, const char *msg)
 {
     souk_session_set(r, ADMIN_FLASH_KEY,
@@ -108,7 +79,7 @@ admin_flash_pop(souk_request_t *r, cJSON *page)
     {
         return;
     }
-    admin_flash(page, souk_pstrndup(souk_request_pool(r), v,
+    souk_ui_flash(page, souk_pstrndup(souk_request_pool(r), v,
                                     (size_t) (tab - v)), tab + 1);
     souk_session_set(r, ADMIN_FLASH_KEY, "");
 }
@@ -120,12 +91,7 @@ admin_page(souk_request_t *r, const char *tmpl, const char *heading)
 
     souk_view_theme(r, "admin");
     m = souk_view_new(r, tmpl);
-    cJSON_AddStringToObject(m, "title", heading);
-    cJSON_AddStringToObject(m, "heading", heading);
-    cJSON_AddArrayToObject(m, "breadcrumbs");
-    cJSON_AddFalseToObject(m, "has_breadcrumbs");
-    cJSON_AddArrayToObject(m, "flash");
-    cJSON_AddStringToObject(m, "csrf_token", souk_csrf_token(r));
+    souk_ui_page_init(m, heading, souk_csrf_token(r));
     admin_flash_pop(r, m);
     return m;
 }
@@ -236,7 +202,7 @@ admin_dashboard(souk_request_t *r, void *data)
         return rc;
     }
     m = admin_page(r, "admin_dashboard", "Dashboard");
-    admin_crumb(m, "Admin", NULL);
+    souk_ui_crumb(m, "Admin", NULL);
     d = cJSON_AddObjectToObject(m, "site");
     cJSON_AddStringToObject(d, "id", site);
     cJSON_AddStringToObject(d, "theme", souk_site_theme(r));

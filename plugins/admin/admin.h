@@ -31,13 +31,10 @@ int admin_next_ok(const char *next);
  */
 int admin_guard(souk_request_t *r, const char *site, const char *perm);
 
-/* The view of an admin page: title, heading, breadcrumbs[] (Admin
- * first), flash[] (with the message kept across the last redirect),
- * csrf_token. */
+/* The view of an admin page: souk_ui_page_init's frame (add crumbs and
+ * messages with souk_ui_crumb and souk_ui_flash), flash[] holding the
+ * message kept across the last redirect. */
 cJSON *admin_page(souk_request_t *r, const char *tmpl, const char *heading);
-void admin_crumb(cJSON *page, const char *label, const char *href);
-/* Adds a message to this page's flash[]; kind "ok", "error" or "info". */
-void admin_flash(cJSON *page, const char *kind, const char *msg);
 /* Keeps a message for the page the next redirect leads to. */
 void admin_flash_next(souk_request_t *r, const char *kind, const char *msg);
 /* A path inside the site with its prefix ("/brand/admin/sites"), pool. */

@@ -37,8 +37,8 @@ admin_sites_list(souk_request_t *r, void *data)
         return rc;
     }
     m = admin_page(r, "admin_sites", "Sites");
-    admin_crumb(m, "Admin", admin_url(r, "/admin"));
-    admin_crumb(m, "Sites", NULL);
+    souk_ui_crumb(m, "Admin", admin_url(r, "/admin"));
+    souk_ui_crumb(m, "Sites", NULL);
     all = souk_site_list(r);
     mine = cJSON_CreateArray();
     /* Only the sites this account may manage: the others stay unnamed. */
@@ -206,9 +206,9 @@ admin_site_page(souk_request_t *r, const cJSON *info, int status,
 
     m = admin_page(r, "admin_site", souk_psprintf(souk_request_pool(r),
                                                   "Site %s", site));
-    admin_crumb(m, "Admin", admin_url(r, "/admin"));
-    admin_crumb(m, "Sites", admin_url(r, "/admin/sites"));
-    admin_crumb(m, site, NULL);
+    souk_ui_crumb(m, "Admin", admin_url(r, "/admin"));
+    souk_ui_crumb(m, "Sites", admin_url(r, "/admin/sites"));
+    souk_ui_crumb(m, site, NULL);
     d = cJSON_AddObjectToObject(m, "site");
     cJSON_AddStringToObject(d, "id", site);
     cJSON_AddStringToObject(d, "theme", theme);

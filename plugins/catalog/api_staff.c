@@ -1,6 +1,7 @@
 /* The catalog's staff JSON API: products, their workflow, categories,
  * warehouses, stock and price lists (bearer token, or session plus
  * X-CSRF-Token; the core checks both and the route's permission). */
+#include <stdio.h>
 #include <string.h>
 
 #include "catalog.h"
@@ -31,6 +32,53 @@ cat_api_refused(souk_request_t *r, int rc, const char *why)
     return SOUK_ERROR;
 }
 
+typedef int (*cat_api_save_pt)(souk_request_t *r, const cJSON *doc,
+    int64_t id, int64_t *out_id, char *why, size_t whylen);
+
+/*
+ * What every writing handler does first: reads the JSON object body and
+ * hands it to save (*id 0 creates and receives the new row's id). SOUK_OK,
+ * or the status already answered: 400 without a JSON object, 422 with
+ * save's why, 500.
+ */
+static int
+cat_api_save(souk_request_t *r, cat_api_save_pt save, int64_t *id,
+    const cJSON **doc)
+{
+    const cJSON  *j;
+    char          why[CAT_WHY];
+    int           rc, status = 400;
+
+    if ((j = cat_api_body(r, &status)) == NULL) {
+        return status;
+    }
+    rc = save(r, j, *id, *id == 0 ? id : NULL, why, sizeof(why));
+    if (rc != SOUK_OK) {
+        return cat_api_refused(r, rc, why);
+    }
+    if (doc != NULL) {
+        *doc = j;
+    }
+    return SOUK_OK;
+}
+
+/* Answers {key: {"id": id}} with view (and doc's field, when given, copied
+ * into it); returns status. */
+static int
+cat_api_saved(souk_request_t *r, const char *view, const char *key,
+    int64_t id, const cJSON *doc, const char *field, int status)
+{
+    cJSON  *o = cJSON_AddObjectToObject(souk_view_new(r, view), key);
+
+    cJSON_AddNumberToObject(o, "id", (double) id);
+    if (field != NULL) {
+        cJSON_AddStringToObject(o, field,
+                                cJSON_GetStringValue(cJSON_GetObjectItem(
+                                    doc, field)));
+    }
+    return status;
+}
+
 static int
 cat_api_product_answer(souk_request_t *r, int64_t id, unsigned what,
     int status)
@@ -45,24 +93,27 @@ cat_api_product_answer(souk_request_t *r, int64_t id, unsigned what,
     return status;
 }
 
+/* cat_product_save refusing an id in a new product's document. */
+static int
+cat_api_product_new(souk_request_t *r, const cJSON *doc, int64_t id,
+    int64_t *out_id, char *why, size_t whylen)
+{
+    if (cJSON_GetObjectItem(doc, "id") != NULL) {
+        snprintf(why, whylen, "a new product has no id");
+        return SOUK_DECLINED;
+    }
+    return cat_product_save(r, doc, id, out_id, why, whylen);
+}
+
 static int
 cat_api_product_create(souk_request_t *r, void *data)
 {
-    const cJSON  *j;
-    char          why[CAT_WHY];
-    int64_t       id = 0;
-    int           rc, status = 400;
+    int64_t  id = 0;
+    int      rc;
 
     (void) data;
-    if ((j = cat_api_body(r, &status)) == NULL) {
-        return status;
-    }
-    if (cJSON_GetObjectItem(j, "id") != NULL) {
-        return souk_error(r, 422, "a new product has no id");
-    }
-    rc = cat_product_save(r, j, 0, &id, why, sizeof(why));
-    if (rc != SOUK_OK) {
-        return cat_api_refused(r, rc, why);
+    if ((rc = cat_api_save(r, cat_api_product_new, &id, NULL)) != SOUK_OK) {
+        return rc;
     }
     return cat_api_product_answer(r, id, CAT_LOAD_STOCK | CAT_LOAD_COST,
                                   201);
@@ -71,22 +122,16 @@ cat_api_product_create(souk_request_t *r, void *data)
 static int
 cat_api_product_update(souk_request_t *r, void *data)
 {
-    const cJSON  *j;
-    char          why[CAT_WHY];
-    int64_t       id;
-    int           rc, status = 400;
+    int64_t  id;
+    int      rc;
 
     (void) data;
     id = cat_product_id(r, souk_request_param(r, "slug"));
     if (id == 0) {
         return souk_error(r, 404, "no such product");
     }
-    if ((j = cat_api_body(r, &status)) == NULL) {
-        return status;
-    }
-    rc = cat_product_save(r, j, id, NULL, why, sizeof(why));
-    if (rc != SOUK_OK) {
-        return cat_api_refused(r, rc, why);
+    if ((rc = cat_api_save(r, cat_product_save, &id, NULL)) != SOUK_OK) {
+        return rc;
     }
     return cat_api_product_answer(r, id, CAT_LOAD_STOCK | CAT_LOAD_COST,
                                   200);
@@ -158,143 +203,119 @@ static int
 cat_api_category_create(souk_request_t *r, void *data)
 {
     const cJSON  *j;
-    char          why[CAT_WHY];
     int64_t       id = 0;
-    int           rc, status = 400;
-    cJSON        *m, *c;
+    int           rc;
 
     (void) data;
-    if ((j = cat_api_body(r, &status)) == NULL) {
-        return status;
+    if ((rc = cat_api_save(r, cat_category_save, &id, &j)) != SOUK_OK) {
+        return rc;
     }
-    rc = cat_category_save(r, j, 0, &id, why, sizeof(why));
-    if (rc != SOUK_OK) {
-        return cat_api_refused(r, rc, why);
-    }
-    m = souk_view_new(r, "catalog_api_category");
-    c = cJSON_AddObjectToObject(m, "category");
-    cJSON_AddNumberToObject(c, "id", (double) id);
-    cJSON_AddStringToObject(c, "slug",
-                            cJSON_GetStringValue(cJSON_GetObjectItem(j,
-                                                                     "slug")));
-    return 201;
+    return cat_api_saved(r, "catalog_api_category", "category", id, j,
+                         "slug", 201);
 }
 
 static int
 cat_api_category_update(souk_request_t *r, void *data)
 {
-    const cJSON  *j;
-    char          why[CAT_WHY];
-    int64_t       id;
-    int           rc, status = 400;
-    cJSON        *m, *c;
+    int64_t  id;
+    int      rc;
 
     (void) data;
     id = cat_category_id(r, souk_request_param(r, "slug"));
     if (id == 0) {
         return souk_error(r, 404, "no such category");
     }
-    if ((j = cat_api_body(r, &status)) == NULL) {
-        return status;
+    if ((rc = cat_api_save(r, cat_category_save, &id, NULL)) != SOUK_OK) {
+        return rc;
     }
-    rc = cat_category_save(r, j, id, NULL, why, sizeof(why));
-    if (rc != SOUK_OK) {
-        return cat_api_refused(r, rc, why);
-    }
-    m = souk_view_new(r, "catalog_api_category");
-    c = cJSON_AddObjectToObject(m, "category");
-    cJSON_AddNumberToObject(c, "id", (double) id);
-    return 200;
+    return cat_api_saved(r, "catalog_api_category", "category", id, NULL,
+                         NULL, 200);
 }
 
 static int
 cat_api_warehouse_create(souk_request_t *r, void *data)
 {
     const cJSON  *j;
-    char          why[CAT_WHY];
     int64_t       id = 0;
-    int           rc, status = 400;
-    cJSON        *m, *w;
+    int           rc;
 
     (void) data;
-    if ((j = cat_api_body(r, &status)) == NULL) {
-        return status;
+    if ((rc = cat_api_save(r, cat_warehouse_save, &id, &j)) != SOUK_OK) {
+        return rc;
     }
-    rc = cat_warehouse_save(r, j, 0, &id, why, sizeof(why));
-    if (rc != SOUK_OK) {
-        return cat_api_refused(r, rc, why);
+    return cat_api_saved(r, "catalog_api_warehouse", "warehouse", id, j,
+                         "code", 201);
+}
+
+/* The warehouse doc's "warehouse" names by code, or 0 with why said. */
+static int64_t
+cat_api_warehouse(souk_request_t *r, const cJSON *doc, char *why,
+    size_t whylen)
+{
+    const char  *code;
+    int64_t      wid;
+
+    code = cJSON_GetStringValue(cJSON_GetObjectItem(doc, "warehouse"));
+    if ((wid = cat_warehouse_id(r, code)) == 0) {
+        snprintf(why, whylen, "no warehouse \"%s\"",
+                 code != NULL ? code : "");
     }
-    m = souk_view_new(r, "catalog_api_warehouse");
-    w = cJSON_AddObjectToObject(m, "warehouse");
-    cJSON_AddNumberToObject(w, "id", (double) id);
-    cJSON_AddStringToObject(w, "code",
-                            cJSON_GetStringValue(cJSON_GetObjectItem(j,
-                                                                     "code")));
-    return 201;
+    return wid;
+}
+
+/* cat_stock_receive for a document {"warehouse","lines","note"}. */
+static int
+cat_api_receive(souk_request_t *r, const cJSON *doc, int64_t id,
+    int64_t *out_id, char *why, size_t whylen)
+{
+    int64_t  wid;
+
+    (void) id;
+    if ((wid = cat_api_warehouse(r, doc, why, whylen)) == 0) {
+        return SOUK_DECLINED;
+    }
+    return cat_stock_receive(r, wid, cJSON_GetObjectItem(doc, "lines"),
+                             cJSON_GetStringValue(cJSON_GetObjectItem(doc,
+                                                                      "note")),
+                             out_id, why, whylen);
 }
 
 static int
 cat_api_receipt(souk_request_t *r, void *data)
 {
     const cJSON  *j;
-    const char   *code;
-    char          why[CAT_WHY];
-    int64_t       id = 0, wid;
-    int           rc, status = 400;
-    cJSON        *m, *o;
+    int64_t       id = 0;
+    int           rc;
 
     (void) data;
-    if ((j = cat_api_body(r, &status)) == NULL) {
-        return status;
+    if ((rc = cat_api_save(r, cat_api_receive, &id, &j)) != SOUK_OK) {
+        return rc;
     }
-    code = cJSON_GetStringValue(cJSON_GetObjectItem(j, "warehouse"));
-    if ((wid = cat_warehouse_id(r, code)) == 0) {
-        return souk_error(r, 422, "no warehouse \"%s\"",
-                          code != NULL ? code : "");
-    }
-    rc = cat_stock_receive(r, wid, cJSON_GetObjectItem(j, "lines"),
-                           cJSON_GetStringValue(cJSON_GetObjectItem(j,
-                                                                    "note")),
-                           &id, why, sizeof(why));
-    if (rc != SOUK_OK) {
-        return cat_api_refused(r, rc, why);
-    }
-    m = souk_view_new(r, "catalog_api_receipt");
-    o = cJSON_AddObjectToObject(m, "receipt");
-    cJSON_AddNumberToObject(o, "id", (double) id);
-    cJSON_AddStringToObject(o, "warehouse", code);
-    return 201;
+    return cat_api_saved(r, "catalog_api_receipt", "receipt", id, j,
+                         "warehouse", 201);
 }
 
 static int
 cat_api_stock_set(souk_request_t *r, void *data)
 {
     const cJSON  *j;
-    const char   *code, *sku = souk_request_param(r, "sku");
-    souk_stmt_t  *st;
+    const char   *sku = souk_request_param(r, "sku");
     char          why[CAT_WHY];
-    int64_t       wid, vid = 0, on_hand;
+    int64_t       wid, vid, on_hand;
     int           rc, status = 400;
     cJSON        *m;
 
     (void) data;
-    st = souk_db_row(souk_db(r), "SELECT id FROM catalog_variants WHERE "
-                     "group_id = ? AND sku = ?", "tt", souk_site_group(r),
-                     sku);
-    if (st != NULL) {
-        vid = souk_stmt_int(st, 0);
-        souk_stmt_reset(st);
-    }
+    vid = cat_group_id(r, "SELECT id FROM catalog_variants WHERE group_id = ?"
+                       " AND sku = ?", sku);
     if (vid == 0) {
         return souk_error(r, 404, "no such SKU");
     }
     if ((j = cat_api_body(r, &status)) == NULL) {
         return status;
     }
-    code = cJSON_GetStringValue(cJSON_GetObjectItem(j, "warehouse"));
-    if ((wid = cat_warehouse_id(r, code)) == 0) {
-        return souk_error(r, 422, "no warehouse \"%s\"",
-                          code != NULL ? code : "");
+    if ((wid = cat_api_warehouse(r, j, why, sizeof(why))) == 0) {
+        return souk_error(r, 422, "%s", why);
     }
     if (cat_json_int(cJSON_GetObjectItem(j, "on_hand"), 0,
                      INT64_C(1000000000), &on_hand) != SOUK_OK)
@@ -309,7 +330,9 @@ cat_api_stock_set(souk_request_t *r, void *data)
     }
     m = souk_view_new(r, "catalog_api_stock");
     cJSON_AddStringToObject(m, "sku", sku);
-    cJSON_AddStringToObject(m, "warehouse", code);
+    cJSON_AddStringToObject(m, "warehouse",
+                            cJSON_GetStringValue(cJSON_GetObjectItem(
+                                j, "warehouse")));
     cJSON_AddNumberToObject(m, "on_hand", (double) on_hand);
     cJSON_AddNumberToObject(m, "available",
                             (double) cat_stock_available(r, vid, wid));
@@ -318,27 +341,29 @@ cat_api_stock_set(souk_request_t *r, void *data)
     return 200;
 }
 
+/* cat_price_list_create as a cat_api_save_pt. */
+static int
+cat_api_price_list_new(souk_request_t *r, const cJSON *doc, int64_t id,
+    int64_t *out_id, char *why, size_t whylen)
+{
+    (void) id;
+    return cat_price_list_create(r, doc, out_id, why, whylen);
+}
+
 static int
 cat_api_price_list(souk_request_t *r, void *data)
 {
-    const cJSON  *j;
-    char          why[CAT_WHY];
-    int64_t       id = 0;
-    int           rc, status = 400;
-    cJSON        *m, *o;
+    int64_t  id = 0;
+    int      rc;
 
     (void) data;
-    if ((j = cat_api_body(r, &status)) == NULL) {
-        return status;
+    if ((rc = cat_api_save(r, cat_api_price_list_new, &id, NULL))
+        != SOUK_OK)
+    {
+        return rc;
     }
-    rc = cat_price_list_create(r, j, &id, why, sizeof(why));
-    if (rc != SOUK_OK) {
-        return cat_api_refused(r, rc, why);
-    }
-    m = souk_view_new(r, "catalog_api_price_list");
-    o = cJSON_AddObjectToObject(m, "price_list");
-    cJSON_AddNumberToObject(o, "id", (double) id);
-    return 201;
+    return cat_api_saved(r, "catalog_api_price_list", "price_list", id,
+                         NULL, NULL, 201);
 }
 
 #define CAT_SLUG  "{slug:[a-z0-9-]{1,128}}"

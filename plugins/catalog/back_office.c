@@ -35,6 +35,19 @@ cbo_str(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+void
+cbo_doc_texts(cJSON *doc, const cJSON *values)
+{
+    cJSON  *seo;
+
+    cJSON_AddStringToObject(doc, "description",
+                            cbo_str(values, "description"));
+    seo = cJSON_AddObjectToObject(doc, "seo");
+    cJSON_AddStringToObject(seo, "title", cbo_str(values, "seo_title"));
+    cJSON_AddStringToObject(seo, "description",
+                            cbo_str(values, "seo_description"));
+}
+
 const char *
 cbo_form(souk_request_t *r, const char *name)
 {
@@ -129,32 +142,6 @@ cbo_guard(souk_request_t *r, const char *perm)
     return 0;
 }
 
-void
-cbo_crumb(cJSON *page, const char *label, const char *href)
-{
-    cJSON  *c = cJSON_CreateObject();
-
-    cJSON_AddStringToObject(c, "label", label);
-    if (href != NULL) {
-        cJSON_AddStringToObject(c, "href", href);
-    } else {
-        cJSON_AddFalseToObject(c, "href");
-    }
-    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(page,
-                                                          "breadcrumbs"), c);
-}
-
-void
-cbo_flash(cJSON *page, const char *kind, const char *msg)
-{
-    cJSON  *f = cJSON_CreateObject();
-
-    cJSON_AddStringToObject(f, "kind", kind);
-    cJSON_AddStringToObject(f, "message", msg);
-    cJSON_AddBoolToObject(f, "error", strcmp(kind, "error") == 0);
-    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(page, "flash"), f);
-}
-
 int
 cbo_back(souk_request_t *r, const char *path, const char *kind,
     const char *msg)
@@ -172,20 +159,15 @@ cbo_page(souk_request_t *r, const char *tmpl, const char *heading)
 
     souk_view_theme(r, "admin");
     m = souk_view_new(r, tmpl);
-    cJSON_AddStringToObject(m, "title", heading);
-    cJSON_AddStringToObject(m, "heading", heading);
-    cJSON_AddArrayToObject(m, "breadcrumbs");
-    cJSON_AddTrueToObject(m, "has_breadcrumbs");
-    cJSON_AddArrayToObject(m, "flash");
-    cJSON_AddStringToObject(m, "csrf_token", souk_csrf_token(r));
+    souk_ui_page_init(m, heading, souk_csrf_token(r));
     cJSON_AddStringToObject(m, "currency", cat_currency(r));
-    cbo_crumb(m, "Admin", cbo_url(r, "/admin"));
-    cbo_crumb(m, "Catalog", cbo_url(r, "/admin/catalog/products"));
+    souk_ui_crumb(m, "Admin", cbo_url(r, "/admin"));
+    souk_ui_crumb(m, "Catalog", cbo_url(r, "/admin/catalog/products"));
     if (souk_session_active(r)
         && (v = souk_session_get(r, CBO_FLASH_KEY)) != NULL
         && (tab = strchr(v, '\t')) != NULL)
     {
-        cbo_flash(m, souk_pstrndup(souk_request_pool(r), v,
+        souk_ui_flash(m, souk_pstrndup(souk_request_pool(r), v,
                                    (size_t) (tab - v)), tab + 1);
         souk_session_set(r, CBO_FLASH_KEY, "");
     }
@@ -194,32 +176,10 @@ cbo_page(souk_request_t *r, const char *tmpl, const char *heading)
 
 /* ---------- money and dates ---------- */
 
-static int
-cbo_decimals(const char *cur)
-{
-    static const char *const  zero[] = { "JPY", "KRW", "VND", "CLP", "ISK",
-                                         "UGX", "XAF", "XOF", NULL };
-    static const char *const  three[] = { "BHD", "KWD", "OMR", "JOD", "TND",
-                                          "IQD", "LYD", NULL };
-    size_t                    i;
-
-    for (i = 0; zero[i] != NULL; i++) {
-        if (strcmp(cur, zero[i]) == 0) {
-            return 0;
-        }
-    }
-    for (i = 0; three[i] != NULL; i++) {
-        if (strcmp(cur, three[i]) == 0) {
-            return 3;
-        }
-    }
-    return 2;
-}
-
 int
 cbo_money_parse(const char *s, const char *currency, int64_t *out)
 {
-    int      dec = cbo_decimals(currency), frac = 0, nfrac = 0, i;
+    int      dec = cat_money_decimals(currency), frac = 0, nfrac = 0, i;
     int64_t  whole = 0, scale = 1;
     size_t   nwhole = 0;
 
@@ -263,7 +223,7 @@ cbo_money_parse(const char *s, const char *currency, int64_t *out)
 const char *
 cbo_money_text(souk_request_t *r, int64_t amount, const char *currency)
 {
-    int      dec = cbo_decimals(currency), i;
+    int      dec = cat_money_decimals(currency), i;
     int64_t  scale = 1;
 
     if (dec == 0) {

@@ -17,11 +17,10 @@
  * for an anonymous API client, 403 without perm).
  */
 int cbo_guard(souk_request_t *r, const char *perm);
-/* A page's model: title, heading, breadcrumbs (Admin, Catalog), flash[]
- * (with the message kept across the last redirect), csrf_token. */
+/* A page's model: souk_ui_page_init's frame (add crumbs and messages with
+ * souk_ui_crumb and souk_ui_flash) with currency, the crumbs Admin and
+ * Catalog, and flash[] holding the message kept across the last redirect. */
 cJSON *cbo_page(souk_request_t *r, const char *tmpl, const char *heading);
-void cbo_crumb(cJSON *page, const char *label, const char *href);
-void cbo_flash(cJSON *page, const char *kind, const char *msg);
 /* 303 to path (inside the site) with a message for the next page. */
 int cbo_back(souk_request_t *r, const char *path, const char *kind,
     const char *msg);
@@ -30,6 +29,9 @@ const char *cbo_url(souk_request_t *r, const char *fmt, ...)
     SOUK_PRINTF(2, 3);
 /* A string member, or "" (never NULL). */
 const char *cbo_str(const cJSON *o, const char *key);
+/* doc's "description" and "seo" {"title","description"} from the form's
+ * values (products and categories edit them alike). */
+void cbo_doc_texts(cJSON *doc, const cJSON *values);
 /* A form field trimmed of surrounding blanks ("" when absent), pool. */
 const char *cbo_form(souk_request_t *r, const char *name);
 /* Every value of a repeated form field (checkboxes), as a JSON array of

@@ -317,8 +317,8 @@ cbo_editor_page(souk_request_t *r, const cbo_editor_t *e, int status)
     m = cbo_page(r, "admin_catalog_product", e->doc != NULL
                  ? souk_psprintf(souk_request_pool(r), "Product: %s", name)
                  : "New product");
-    cbo_crumb(m, "Products", cbo_url(r, "/admin/catalog/products"));
-    cbo_crumb(m, e->doc != NULL ? name : "New", NULL);
+    souk_ui_crumb(m, "Products", cbo_url(r, "/admin/catalog/products"));
+    souk_ui_crumb(m, e->doc != NULL ? name : "New", NULL);
     p = cJSON_AddObjectToObject(m, "product");
     cJSON_AddNumberToObject(p, "id", (double) e->id);
     cJSON_AddBoolToObject(p, "is_new", e->doc == NULL);
@@ -489,7 +489,7 @@ cbo_editor_refused(souk_request_t *r, int64_t id, const cJSON *doc,
                               cbo_values_from_doc(r, doc));
     cbo_editor_page(r, &e, status);
     m = souk_view(r);
-    cbo_flash(m, "error", why);
+    souk_ui_flash(m, "error", why);
     cJSON_AddStringToObject(m, "error", why);
     return status;
 }

@@ -427,7 +427,7 @@ cJSON *
 cbo_doc_from_values(souk_request_t *r, const cJSON *values, int is_new,
     cJSON *errors)
 {
-    cJSON        *doc = cJSON_CreateObject(), *seo, *o;
+    cJSON        *doc = cJSON_CreateObject(), *o;
     const char   *s;
     int64_t       n;
 
@@ -451,12 +451,7 @@ cbo_doc_from_values(souk_request_t *r, const cJSON *values, int is_new,
         cbo_err(errors, "summary", "Keep the summary to 400 characters.");
     }
     cJSON_AddStringToObject(doc, "summary", cbo_str(values, "summary"));
-    cJSON_AddStringToObject(doc, "description",
-                            cbo_str(values, "description"));
-    seo = cJSON_AddObjectToObject(doc, "seo");
-    cJSON_AddStringToObject(seo, "title", cbo_str(values, "seo_title"));
-    cJSON_AddStringToObject(seo, "description",
-                            cbo_str(values, "seo_description"));
+    cbo_doc_texts(doc, values);
     if (strlen(cbo_str(values, "seo_title")) > 200) {
         cbo_err(errors, "seo_title", "Keep the title to 200 characters.");
     }

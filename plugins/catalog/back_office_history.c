@@ -30,34 +30,25 @@ cbo_actor(souk_request_t *r, cJSON *seen, int64_t uid)
     return email;
 }
 
+typedef cJSON *(*cbo_history_row_pt)(souk_request_t *r, souk_stmt_t *st);
+
+/* The rows sql finds for the product (its two parameters: the product's id
+ * and CBO_HISTORY), each made by row (with an "actor_id"), then named by
+ * their "actor". */
 static cJSON *
-cbo_events(souk_request_t *r, int64_t id, cJSON *seen)
+cbo_history_rows(souk_request_t *r, const char *sql, int64_t id,
+    cJSON *seen, cbo_history_row_pt row)
 {
     souk_stmt_t  *st;
     cJSON        *out = cJSON_CreateArray(), *o;
 
-    st = souk_db_prepare(souk_db(r), "SELECT action, from_status, "
-                         "to_status, note, created_at, actor FROM "
-                         "catalog_events WHERE product_id = ? ORDER BY id "
-                         "DESC LIMIT ?");
-    if (st == NULL) {
+    if ((st = souk_db_prepare(souk_db(r), sql)) == NULL) {
         return out;
     }
     souk_stmt_bind_int(st, 1, id);
     souk_stmt_bind_int(st, 2, CBO_HISTORY);
     while (souk_stmt_step(st) == SOUK_ROW) {
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "action", souk_stmt_text(st, 0));
-        cJSON_AddStringToObject(o, "from", souk_stmt_is_null(st, 1) ? ""
-                                : souk_stmt_text(st, 1));
-        cJSON_AddStringToObject(o, "to", souk_stmt_is_null(st, 2) ? ""
-                                : souk_stmt_text(st, 2));
-        cJSON_AddStringToObject(o, "note", souk_stmt_text(st, 3));
-        cJSON_AddStringToObject(o, "at", cbo_time_text(r,
-                                souk_stmt_int(st, 4)));
-        cJSON_AddItemToArray(out, o);
-        cJSON_AddNumberToObject(o, "actor_id",
-                                (double) souk_stmt_int(st, 5));
+        cJSON_AddItemToArray(out, row(r, st));
     }
     /* Emails after the loop: the look-up would reset this statement. */
     cJSON_ArrayForEach(o, out) {
@@ -68,84 +59,55 @@ cbo_events(souk_request_t *r, int64_t id, cJSON *seen)
 }
 
 static cJSON *
-cbo_prices(souk_request_t *r, int64_t id, cJSON *seen)
+cbo_event_row(souk_request_t *r, souk_stmt_t *st)
 {
-    souk_stmt_t  *st;
-    cJSON        *out = cJSON_CreateArray(), *o;
-    const char   *cur;
+    cJSON  *o = cJSON_CreateObject();
 
-    st = souk_db_prepare(souk_db(r), "SELECT l.created_at, v.sku, "
-                         "l.currency, l.old_amount, l.new_amount, l.reason, "
-                         "l.actor FROM catalog_price_log l JOIN "
-                         "catalog_variants v ON v.id = l.variant_id WHERE "
-                         "v.product_id = ? ORDER BY l.id DESC LIMIT ?");
-    if (st == NULL) {
-        return out;
-    }
-    souk_stmt_bind_int(st, 1, id);
-    souk_stmt_bind_int(st, 2, CBO_HISTORY);
-    while (souk_stmt_step(st) == SOUK_ROW) {
-        cur = souk_pstrdup(souk_request_pool(r), souk_stmt_text(st, 2));
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "at", cbo_time_text(r,
-                                souk_stmt_int(st, 0)));
-        cJSON_AddStringToObject(o, "sku", souk_stmt_text(st, 1));
-        cJSON_AddStringToObject(o, "currency", cur);
-        cJSON_AddStringToObject(o, "old", souk_stmt_is_null(st, 3) ? ""
-                                : cbo_money_text(r, souk_stmt_int(st, 3),
-                                                 cur));
-        cJSON_AddStringToObject(o, "new", cbo_money_text(r,
-                                souk_stmt_int(st, 4), cur));
-        cJSON_AddStringToObject(o, "reason", souk_stmt_text(st, 5));
-        cJSON_AddNumberToObject(o, "actor_id",
-                                (double) souk_stmt_int(st, 6));
-        cJSON_AddItemToArray(out, o);
-    }
-    cJSON_ArrayForEach(o, out) {
-        cJSON_AddStringToObject(o, "actor", cbo_actor(r, seen, (int64_t)
-            cJSON_GetObjectItemCaseSensitive(o, "actor_id")->valuedouble));
-    }
-    return out;
+    cJSON_AddStringToObject(o, "action", souk_stmt_text(st, 0));
+    cJSON_AddStringToObject(o, "from", souk_stmt_is_null(st, 1) ? ""
+                            : souk_stmt_text(st, 1));
+    cJSON_AddStringToObject(o, "to", souk_stmt_is_null(st, 2) ? ""
+                            : souk_stmt_text(st, 2));
+    cJSON_AddStringToObject(o, "note", souk_stmt_text(st, 3));
+    cJSON_AddStringToObject(o, "at", cbo_time_text(r, souk_stmt_int(st, 4)));
+    cJSON_AddNumberToObject(o, "actor_id", (double) souk_stmt_int(st, 5));
+    return o;
 }
 
 static cJSON *
-cbo_moves(souk_request_t *r, int64_t id, cJSON *seen)
+cbo_price_row(souk_request_t *r, souk_stmt_t *st)
 {
-    souk_stmt_t  *st;
-    cJSON        *out = cJSON_CreateArray(), *o;
+    cJSON       *o = cJSON_CreateObject();
+    const char  *cur;
 
-    st = souk_db_prepare(souk_db(r), "SELECT m.created_at, v.sku, w.code, "
-                         "m.kind, m.delta_on_hand, m.delta_reserved, m.note,"
-                         " m.actor, m.ref FROM catalog_stock_moves m JOIN "
-                         "catalog_variants v ON v.id = m.variant_id JOIN "
-                         "catalog_warehouses w ON w.id = m.warehouse_id "
-                         "WHERE v.product_id = ? ORDER BY m.id DESC LIMIT ?");
-    if (st == NULL) {
-        return out;
-    }
-    souk_stmt_bind_int(st, 1, id);
-    souk_stmt_bind_int(st, 2, CBO_HISTORY);
-    while (souk_stmt_step(st) == SOUK_ROW) {
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "at", cbo_time_text(r,
-                                souk_stmt_int(st, 0)));
-        cJSON_AddStringToObject(o, "sku", souk_stmt_text(st, 1));
-        cJSON_AddStringToObject(o, "warehouse", souk_stmt_text(st, 2));
-        cJSON_AddStringToObject(o, "kind", souk_stmt_text(st, 3));
-        cJSON_AddNumberToObject(o, "on_hand", (double) souk_stmt_int(st, 4));
-        cJSON_AddNumberToObject(o, "reserved",
-                                (double) souk_stmt_int(st, 5));
-        cJSON_AddStringToObject(o, "note", souk_stmt_text(st, 6));
-        cJSON_AddNumberToObject(o, "actor_id",
-                                (double) souk_stmt_int(st, 7));
-        cJSON_AddStringToObject(o, "ref", souk_stmt_text(st, 8));
-        cJSON_AddItemToArray(out, o);
-    }
-    cJSON_ArrayForEach(o, out) {
-        cJSON_AddStringToObject(o, "actor", cbo_actor(r, seen, (int64_t)
-            cJSON_GetObjectItemCaseSensitive(o, "actor_id")->valuedouble));
-    }
-    return out;
+    cur = souk_pstrdup(souk_request_pool(r), souk_stmt_text(st, 2));
+    cJSON_AddStringToObject(o, "at", cbo_time_text(r, souk_stmt_int(st, 0)));
+    cJSON_AddStringToObject(o, "sku", souk_stmt_text(st, 1));
+    cJSON_AddStringToObject(o, "currency", cur);
+    cJSON_AddStringToObject(o, "old", souk_stmt_is_null(st, 3) ? ""
+                            : cbo_money_text(r, souk_stmt_int(st, 3), cur));
+    cJSON_AddStringToObject(o, "new", cbo_money_text(r, souk_stmt_int(st, 4),
+                                                     cur));
+    cJSON_AddStringToObject(o, "reason", souk_stmt_text(st, 5));
+    cJSON_AddNumberToObject(o, "actor_id", (double) souk_stmt_int(st, 6));
+    return o;
+}
+
+static cJSON *
+cbo_move_row(souk_request_t *r, souk_stmt_t *st)
+{
+    cJSON  *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "at", cbo_time_text(r, souk_stmt_int(st, 0)));
+    cJSON_AddStringToObject(o, "sku", souk_stmt_text(st, 1));
+    cJSON_AddStringToObject(o, "warehouse", souk_stmt_text(st, 2));
+    cJSON_AddStringToObject(o, "kind", souk_stmt_text(st, 3));
+    cJSON_AddNumberToObject(o, "on_hand", (double) souk_stmt_int(st, 4));
+    cJSON_AddNumberToObject(o, "reserved", (double) souk_stmt_int(st, 5));
+    cJSON_AddStringToObject(o, "note", souk_stmt_text(st, 6));
+    cJSON_AddNumberToObject(o, "actor_id", (double) souk_stmt_int(st, 7));
+    cJSON_AddStringToObject(o, "ref", souk_stmt_text(st, 8));
+    return o;
 }
 
 cJSON *
@@ -153,9 +115,21 @@ cbo_history(souk_request_t *r, int64_t product_id)
 {
     cJSON  *h = cJSON_CreateObject(), *seen = cJSON_CreateObject();
 
-    cJSON_AddItemToObject(h, "events", cbo_events(r, product_id, seen));
-    cJSON_AddItemToObject(h, "prices", cbo_prices(r, product_id, seen));
-    cJSON_AddItemToObject(h, "moves", cbo_moves(r, product_id, seen));
+    cJSON_AddItemToObject(h, "events", cbo_history_rows(r, "SELECT action, "
+        "from_status, to_status, note, created_at, actor FROM catalog_events "
+        "WHERE product_id = ? ORDER BY id DESC LIMIT ?", product_id, seen,
+        cbo_event_row));
+    cJSON_AddItemToObject(h, "prices", cbo_history_rows(r, "SELECT "
+        "l.created_at, v.sku, l.currency, l.old_amount, l.new_amount, "
+        "l.reason, l.actor FROM catalog_price_log l JOIN catalog_variants v "
+        "ON v.id = l.variant_id WHERE v.product_id = ? ORDER BY l.id DESC "
+        "LIMIT ?", product_id, seen, cbo_price_row));
+    cJSON_AddItemToObject(h, "moves", cbo_history_rows(r, "SELECT "
+        "m.created_at, v.sku, w.code, m.kind, m.delta_on_hand, "
+        "m.delta_reserved, m.note, m.actor, m.ref FROM catalog_stock_moves m "
+        "JOIN catalog_variants v ON v.id = m.variant_id JOIN "
+        "catalog_warehouses w ON w.id = m.warehouse_id WHERE v.product_id = "
+        "? ORDER BY m.id DESC LIMIT ?", product_id, seen, cbo_move_row));
     cJSON_Delete(seen);
     return h;
 }

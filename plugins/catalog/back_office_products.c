@@ -399,7 +399,7 @@ cbo_products(souk_request_t *r, void *data)
         return SOUK_ERROR;
     }
     m = cbo_page(r, "admin_catalog_products", "Products");
-    cbo_crumb(m, "Products", NULL);
+    souk_ui_crumb(m, "Products", NULL);
     cJSON_AddItemReferenceToObject(m, "products", rows);
     cJSON_AddBoolToObject(m, "has_rows", cJSON_GetArraySize(rows) > 0);
     cJSON_AddNumberToObject(m, "total", (double) total);

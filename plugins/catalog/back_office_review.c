@@ -50,9 +50,9 @@ cbo_review_page(souk_request_t *r, int status, const char *error)
         return SOUK_ERROR;
     }
     m = cbo_page(r, "admin_catalog_review", "Review queue");
-    cbo_crumb(m, "Review queue", NULL);
+    souk_ui_crumb(m, "Review queue", NULL);
     if (error != NULL) {
-        cbo_flash(m, "error", error);
+        souk_ui_flash(m, "error", error);
     }
     cJSON_AddBoolToObject(m, "has_rows", cJSON_GetArraySize(rows) > 0);
     cJSON_AddItemToObject(m, "products", rows);
@@ -176,7 +176,7 @@ cbo_alerts(souk_request_t *r, void *data)
         return SOUK_ERROR;
     }
     m = cbo_page(r, "admin_catalog_alerts", "Alerts");
-    cbo_crumb(m, "Alerts", NULL);
+    souk_ui_crumb(m, "Alerts", NULL);
     cJSON_AddBoolToObject(m, "resolved_tab", resolved);
     cJSON_AddStringToObject(m, "open_href", cbo_url(r, "/admin/catalog/"
                                                     "alerts"));

@@ -107,7 +107,7 @@ cbo_categories_page(souk_request_t *r, int status, int64_t id,
     const cJSON  *c;
 
     m = cbo_page(r, "admin_catalog_categories", "Categories");
-    cbo_crumb(m, "Categories", NULL);
+    souk_ui_crumb(m, "Categories", NULL);
     rows = cJSON_AddArrayToObject(m, "categories");
     tree = cat_category_tree(r);
     cbo_flatten(r, rows, tree, 0);
@@ -190,7 +190,7 @@ cbo_categories(souk_request_t *r, void *data)
 int
 cbo_categories_save(souk_request_t *r, void *data)
 {
-    cJSON        *values, *errors, *doc, *seo;
+    cJSON        *values, *errors, *doc;
     int64_t       id = 0, n, out_id = 0;
     int           rc;
     char          why[CAT_WHY];
@@ -239,12 +239,7 @@ cbo_categories_save(souk_request_t *r, void *data)
         cJSON_AddNullToObject(doc, "parent");
     }
     cJSON_AddNumberToObject(doc, "position", (double) n);
-    cJSON_AddStringToObject(doc, "description",
-                            cbo_str(values, "description"));
-    seo = cJSON_AddObjectToObject(doc, "seo");
-    cJSON_AddStringToObject(seo, "title", cbo_str(values, "seo_title"));
-    cJSON_AddStringToObject(seo, "description",
-                            cbo_str(values, "seo_description"));
+    cbo_doc_texts(doc, values);
     why[0] = '\0';
     rc = cat_category_save(r, doc, id, &out_id, why, sizeof(why));
     if (rc == SOUK_ERROR) {
@@ -271,7 +266,7 @@ cbo_warehouses_page(souk_request_t *r, int status, int64_t id,
     cJSON  *m, *list, *fields;
 
     m = cbo_page(r, "admin_catalog_warehouses", "Warehouses");
-    cbo_crumb(m, "Warehouses", NULL);
+    souk_ui_crumb(m, "Warehouses", NULL);
     list = cbo_warehouse_list(r);
     cJSON_AddBoolToObject(m, "has_rows", cJSON_GetArraySize(list) > 0);
     cJSON_AddItemToObject(m, "warehouses", list);
@@ -521,8 +516,8 @@ cbo_receipts_page(souk_request_t *r, int status, int64_t wid,
 
     m = cbo_page(r, "admin_catalog_receipts", souk_psprintf(
         souk_request_pool(r), "Receipts: %s", cbo_str(wh, "name")));
-    cbo_crumb(m, "Warehouses", cbo_url(r, "/admin/catalog/warehouses"));
-    cbo_crumb(m, cbo_str(wh, "code"), NULL);
+    souk_ui_crumb(m, "Warehouses", cbo_url(r, "/admin/catalog/warehouses"));
+    souk_ui_crumb(m, cbo_str(wh, "code"), NULL);
     cJSON_AddItemToObject(m, "warehouse", cJSON_Duplicate(wh, 1));
     rows = cbo_receipt_rows(r, wid);
     cJSON_AddBoolToObject(m, "has_rows", cJSON_GetArraySize(rows) > 0);

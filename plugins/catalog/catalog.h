@@ -28,6 +28,9 @@ extern const unsigned cat_image_widths[3];
 
 /* ---- catalog.c: init, shared small helpers ---- */
 const char *cat_currency(souk_request_t *r);     /* shop.currency, "EUR" */
+/* The number of decimals of a currency (2 unless ISO 4217 says 0 or 3;
+ * store.c, for the storefront and the back office alike). */
+int cat_money_decimals(const char *cur);
 int64_t cat_now(void);                            /* Unix seconds */
 /* A slug: [a-z0-9]+(-[a-z0-9]+)*, 1..128 bytes. */
 int cat_slug_ok(const char *s);
@@ -177,6 +180,9 @@ cJSON *cat_category_tree(souk_request_t *r);
 /* Writes a sentence to why and returns SOUK_DECLINED. */
 int cat_decline(char *why, size_t whylen, const char *fmt, ...)
     SOUK_PRINTF(3, 4);
+/* The first column (an id) of the row sql finds for its two parameters:
+ * the request's site group and key; 0 when key is NULL or none is. */
+int64_t cat_group_id(souk_request_t *r, const char *sql, const char *key);
 /* A whole number from a JSON number or decimal string within [min, max]:
  * SOUK_OK, or SOUK_DECLINED (absent, fractional, out of range). */
 int cat_json_int(const cJSON *v, int64_t min, int64_t max, int64_t *out);

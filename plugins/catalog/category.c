@@ -102,6 +102,21 @@ cat_category_parent(cat_ctx_t *t, int64_t *parent, const char **ppath)
     return SOUK_OK;
 }
 
+/* The node at n in a pool array of cap, doubled first when it is full. */
+static cat_node_t *
+cat_node_next(souk_pool_t *pool, cat_node_t **nodes, size_t *cap, size_t n)
+{
+    cat_node_t  *more;
+
+    if (n == *cap) {
+        more = souk_palloc(pool, 2 * *cap * sizeof(**nodes));
+        memcpy(more, *nodes, n * sizeof(**nodes));
+        *nodes = more;
+        *cap *= 2;
+    }
+    return &(*nodes)[n];
+}
+
 /* Rewrites the paths under old_path to start with new_path, then the
  * listing rows of every product filed anywhere in the subtree. */
 static int
@@ -110,7 +125,7 @@ cat_category_move(cat_ctx_t *t, const char *old_path, const char *new_path)
     souk_pool_t  *pool = souk_request_pool(t->r);
     souk_db_t    *db = souk_db(t->r);
     souk_stmt_t  *st;
-    cat_node_t   *nodes;
+    cat_node_t   *nodes, *o;
     size_t        n = 0, cap = 64, i, ol = strlen(old_path);
     int           rc;
 
@@ -125,17 +140,10 @@ cat_category_move(cat_ctx_t *t, const char *old_path, const char *new_path)
         return SOUK_ERROR;
     }
     while ((rc = souk_stmt_step(st)) == SOUK_ROW) {
-        if (n == cap) {
-            cat_node_t  *more = souk_palloc(pool, 2 * cap * sizeof(*nodes));
-
-            memcpy(more, nodes, n * sizeof(*nodes));
-            nodes = more;
-            cap *= 2;
-        }
-        nodes[n].id = souk_stmt_int(st, 0);
-        nodes[n].path = souk_psprintf(pool, "%s%s", new_path,
-                                      souk_stmt_text(st, 1) + ol);
-        n++;
+        o = cat_node_next(pool, &nodes, &cap, n++);
+        o->id = souk_stmt_int(st, 0);
+        o->path = souk_psprintf(pool, "%s%s", new_path,
+                                souk_stmt_text(st, 1) + ol);
     }
     if (rc != SOUK_DONE) {
         return SOUK_ERROR;
@@ -166,14 +174,7 @@ cat_category_move(cat_ctx_t *t, const char *old_path, const char *new_path)
     }
     n = 0;
     while ((rc = souk_stmt_step(st)) == SOUK_ROW) {
-        if (n == cap) {
-            cat_node_t  *more = souk_palloc(pool, 2 * cap * sizeof(*nodes));
-
-            memcpy(more, nodes, n * sizeof(*nodes));
-            nodes = more;
-            cap *= 2;
-        }
-        nodes[n++].id = souk_stmt_int(st, 0);
+        cat_node_next(pool, &nodes, &cap, n++)->id = souk_stmt_int(st, 0);
     }
     if (rc != SOUK_DONE) {
         return SOUK_ERROR;
@@ -311,21 +312,8 @@ cat_category_save(souk_request_t *r, const cJSON *doc, int64_t id,
 int64_t
 cat_category_id(souk_request_t *r, const char *slug)
 {
-    souk_stmt_t  *st;
-    int64_t       id;
-
-    if (slug == NULL) {
-        return 0;
-    }
-    st = souk_db_row(souk_db(r), "SELECT id FROM catalog_categories WHERE "
-                     "group_id = ? AND slug = ?", "tt", souk_site_group(r),
-                     slug);
-    if (st == NULL) {
-        return 0;
-    }
-    id = souk_stmt_int(st, 0);
-    souk_stmt_reset(st);
-    return id;
+    return cat_group_id(r, "SELECT id FROM catalog_categories WHERE "
+                        "group_id = ? AND slug = ?", slug);
 }
 
 /* Finds the node with that id anywhere under list (depth first). */

@@ -361,7 +361,7 @@ cat_demo_warehouses(cat_demo_t *d)
 int
 cat_cli_demo(souk_request_t *r, int argc, char **argv, void *data)
 {
-    cat_demo_t  *d;
+    cat_demo_t   demo, *d = &demo;
     int64_t      n = -1, seed = 1;
     int          i, rc;
 
@@ -382,7 +382,8 @@ cat_cli_demo(souk_request_t *r, int argc, char **argv, void *data)
         fprintf(stderr, "usage: souk demo --products N [--seed S]\n");
         return 2;
     }
-    d = souk_pcalloc(souk_request_pool(r), sizeof(*d));
+    /* On the stack, not in the pool: the pool is reset after each batch. */
+    memset(d, 0, sizeof(*d));
     d->r = r;
     d->seed = d->rng = (uint64_t) seed;
     d->want = (size_t) n;
@@ -397,6 +398,8 @@ cat_cli_demo(souk_request_t *r, int argc, char **argv, void *data)
     cat_progress_start(&d->prog, "demo", d->want);
     for (; rc == SOUK_OK && d->done < d->want; d->done += CAT_DEMO_BATCH) {
         rc = souk_db_tx(souk_db(r), cat_demo_batch_tx, d);
+        /* ~20 KB a product from the saves: memory stays flat. */
+        souk_request_pool_reset(r);
     }
     cat_progress_end(&d->prog);
     if (rc != SOUK_OK) {

@@ -530,6 +530,9 @@ cat_import_tx(souk_db_t *db, void *arg)
         if (cat_import_product(t, &t->c->products[i]) != SOUK_OK) {
             return SOUK_ERROR;
         }
+        /* What the product's save took from the pool is done with (the
+         * reader's rows are malloc'ed): memory stays flat on big files. */
+        souk_request_pool_reset(t->r);
     }
     cat_progress_end(&t->prog);
     if (t->dry_run || (t->bad > 0 && !t->skip_bad)) {
@@ -594,7 +597,7 @@ cat_cli_import(souk_request_t *r, int argc, char **argv, void *data)
     cat_import_t  t;
     cat_csv_t     c;
     const char   *file = NULL;
-    char          why[256], *buf, *slash;
+    char          why[256], *buf, *slash, *dir;
     size_t        len = 0;
     int           i, rc;
 
@@ -632,14 +635,20 @@ cat_cli_import(souk_request_t *r, int argc, char **argv, void *data)
     t.r = r;
     t.c = &c;
     t.nerrs0 = c.nerrs;
-    t.dir = souk_pstrdup(souk_request_pool(r), file);
-    slash = strrchr((char *) t.dir, '/');
+    /* malloc'ed, not from the pool: the import resets the pool as it goes */
+    if ((dir = strdup(file)) == NULL) {
+        cat_csv_free(&c);
+        return 1;
+    }
+    slash = strrchr(dir, '/');
     if (slash != NULL) {
         *slash = '\0';
+        t.dir = dir;
     } else {
         t.dir = ".";
     }
     rc = souk_db_tx(souk_db(r), cat_import_tx, &t);
+    free(dir);
     if (rc == SOUK_ERROR) {
         fprintf(stderr, "souk import: %s: the database refused a write "
                 "(see the log); nothing was written\n", file);

@@ -19,6 +19,24 @@ cat_decline(char *why, size_t whylen, const char *fmt, ...)
     return SOUK_DECLINED;
 }
 
+int64_t
+cat_group_id(souk_request_t *r, const char *sql, const char *key)
+{
+    souk_stmt_t  *st;
+    int64_t       id;
+
+    if (key == NULL) {
+        return 0;
+    }
+    st = souk_db_row(souk_db(r), sql, "tt", souk_site_group(r), key);
+    if (st == NULL) {
+        return 0;
+    }
+    id = souk_stmt_int(st, 0);
+    souk_stmt_reset(st);
+    return id;
+}
+
 int
 cat_json_int(const cJSON *v, int64_t min, int64_t max, int64_t *out)
 {

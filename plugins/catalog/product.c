@@ -627,39 +627,13 @@ cat_product_save(souk_request_t *r, const cJSON *doc, int64_t id,
 int64_t
 cat_product_id(souk_request_t *r, const char *slug)
 {
-    souk_stmt_t  *st;
-    int64_t       id;
-
-    if (slug == NULL) {
-        return 0;
-    }
-    st = souk_db_row(souk_db(r), "SELECT id FROM catalog_products WHERE "
-                     "group_id = ? AND slug = ?", "tt", souk_site_group(r),
-                     slug);
-    if (st == NULL) {
-        return 0;
-    }
-    id = souk_stmt_int(st, 0);
-    souk_stmt_reset(st);
-    return id;
+    return cat_group_id(r, "SELECT id FROM catalog_products WHERE "
+                        "group_id = ? AND slug = ?", slug);
 }
 
 int64_t
 cat_product_id_by_sku(souk_request_t *r, const char *sku)
 {
-    souk_stmt_t  *st;
-    int64_t       id;
-
-    if (sku == NULL) {
-        return 0;
-    }
-    st = souk_db_row(souk_db(r), "SELECT product_id FROM catalog_variants "
-                     "WHERE group_id = ? AND sku = ?", "tt",
-                     souk_site_group(r), sku);
-    if (st == NULL) {
-        return 0;
-    }
-    id = souk_stmt_int(st, 0);
-    souk_stmt_reset(st);
-    return id;
+    return cat_group_id(r, "SELECT product_id FROM catalog_variants WHERE "
+                        "group_id = ? AND sku = ?", sku);
 }

@@ -33,12 +33,19 @@ void cat_store_image(souk_request_t *r, cJSON *o, const char *key,
 /* A decimal amount in major units ("12", "12.5", "12.50") to minor units
  * of cur without floating point; SOUK_DECLINED when not one. */
 int cat_money_parse(const char *s, const char *cur, int64_t *out);
-/* The number of decimals of a currency (2 unless ISO says 0 or 3). */
-int cat_money_decimals(const char *cur);
 
 /* Path inside the site, prefixed with its base path, in the pool. */
 const char *cat_store_href(souk_request_t *r, const char *prefix,
     const char *slug);
+
+/* Appends {"name","href"} (the category's page) to list for each (slug,
+ * name) row of st, then resets st: SOUK_DONE, or SOUK_ERROR. */
+int cat_store_category_links(souk_request_t *r, souk_stmt_t *st,
+    cJSON *list);
+
+/* A field of the JSON object body when the request has one (NULL unless a
+ * string), else of the form. */
+const char *cat_store_in(souk_request_t *r, const char *name);
 
 /* Session flash: one sentence shown once on the next page. */
 void cat_flash_set(souk_request_t *r, const char *msg);

@@ -202,18 +202,6 @@ cat_compare_get(souk_request_t *r, void *data)
     return cat_cmp_model(r, 200);
 }
 
-static const char *
-cat_cmp_in(souk_request_t *r, const char *name)
-{
-    const cJSON  *j = souk_request_json(r), *v;
-
-    if (j != NULL) {
-        v = cJSON_GetObjectItem(j, name);
-        return cJSON_IsString(v) ? v->valuestring : NULL;
-    }
-    return souk_request_form(r, name);
-}
-
 /* Adds or removes id; SOUK_DECLINED with why when the list is full. */
 static int
 cat_cmp_change(souk_request_t *r, int64_t id, int add, char *why,
@@ -246,8 +234,8 @@ cat_cmp_change(souk_request_t *r, int64_t id, int add, char *why,
 static int
 cat_compare_post(souk_request_t *r, void *data)
 {
-    const char  *slug = cat_cmp_in(r, "product");
-    const char  *action = cat_cmp_in(r, "action");
+    const char  *slug = cat_store_in(r, "product");
+    const char  *action = cat_store_in(r, "action");
     char         why[CAT_WHY];
     int64_t      id;
     int          rc, add;

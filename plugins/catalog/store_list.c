@@ -147,7 +147,7 @@ cat_sql_from_where(souk_db_t *db, const cat_query_t *cq, souk_buf_t *b,
     size_t  i;
 
     if (cq->q != NULL) {
-        souk_buf_printf(b, " FROM %s m JOIN catalog_listing l ON "
+        souk_buf_printf(b, " FROM %s m CROSS JOIN catalog_listing l ON "
                         "l.product_id = m.doc", souk_text_match_sql(db));
     } else {
         souk_buf_puts(b, " FROM catalog_listing l");
@@ -179,10 +179,11 @@ cat_sql_bind(souk_request_t *r, souk_stmt_t *st, const cat_query_t *cq)
     int     i = 1, rc = SOUK_OK;
     size_t  k;
 
-    if (cq->q != NULL) {
-        rc |= souk_stmt_bind_text(st, i++, "catalog", -1);
-        rc |= souk_stmt_bind_text(st, i++, souk_site_group(r), -1);
-        rc |= souk_stmt_bind_text(st, i++, cq->q, -1);
+    if (cq->q != NULL
+        && (i = souk_text_match_bind(st, i, "catalog", souk_site_group(r),
+                                     cq->q)) < 0)
+    {
+        return SOUK_ERROR;
     }
     rc |= souk_stmt_bind_text(st, i++, souk_site_id(r), -1);
     rc |= souk_stmt_bind_text(st, i++, cat_currency(r), -1);
@@ -543,14 +544,7 @@ cat_category_model(souk_request_t *r, const char *slug, cJSON *m)
     {
         return SOUK_ERROR;
     }
-    while ((rc = souk_stmt_step(st)) == SOUK_ROW) {
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", souk_stmt_text(st, 1));
-        cJSON_AddStringToObject(o, "href", cat_store_href(r, "/c/",
-                                souk_stmt_text(st, 0)));
-        cJSON_AddItemToArray(list, o);
-    }
-    souk_stmt_reset(st);
+    rc = cat_store_category_links(r, st, list);
     if (rc == SOUK_ERROR) {
         return SOUK_ERROR;
     }
@@ -560,14 +554,7 @@ cat_category_model(souk_request_t *r, const char *slug, cJSON *m)
     if (st == NULL || souk_stmt_bind_int(st, 1, id) != SOUK_OK) {
         return SOUK_ERROR;
     }
-    while ((rc = souk_stmt_step(st)) == SOUK_ROW) {
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", souk_stmt_text(st, 1));
-        cJSON_AddStringToObject(o, "href", cat_store_href(r, "/c/",
-                                souk_stmt_text(st, 0)));
-        cJSON_AddItemToArray(list, o);
-    }
-    souk_stmt_reset(st);
+    rc = cat_store_category_links(r, st, list);
     cJSON_AddBoolToObject(m, "has_children", cJSON_GetArraySize(list) > 0);
     return rc == SOUK_ERROR ? SOUK_ERROR : id;
 }

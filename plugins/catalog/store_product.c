@@ -228,7 +228,7 @@ cat_product_crumbs(souk_request_t *r, const cJSON *doc, cJSON *m)
     const cJSON  *c = cJSON_GetArrayItem(cJSON_GetObjectItem(doc,
                                          "categories"), 0);
     souk_stmt_t  *st;
-    cJSON        *list, *o;
+    cJSON        *list;
     int           rc;
 
     list = cJSON_AddArrayToObject(m, "breadcrumbs");
@@ -244,14 +244,7 @@ cat_product_crumbs(souk_request_t *r, const cJSON *doc, cJSON *m)
     {
         return SOUK_ERROR;
     }
-    while ((rc = souk_stmt_step(st)) == SOUK_ROW) {
-        o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", souk_stmt_text(st, 1));
-        cJSON_AddStringToObject(o, "href", cat_store_href(r, "/c/",
-                                souk_stmt_text(st, 0)));
-        cJSON_AddItemToArray(list, o);
-    }
-    souk_stmt_reset(st);
+    rc = cat_store_category_links(r, st, list);
     return rc == SOUK_DONE ? SOUK_OK : SOUK_ERROR;
 }
 
@@ -361,24 +354,12 @@ cat_watch_get(souk_request_t *r, void *data)
     return cat_watch_form(r, slug, NULL, 200);
 }
 
-static const char *
-cat_in(souk_request_t *r, const char *name)
-{
-    const cJSON  *j = souk_request_json(r), *v;
-
-    if (j != NULL) {
-        v = cJSON_GetObjectItem(j, name);
-        return cJSON_IsString(v) ? v->valuestring : NULL;
-    }
-    return souk_request_form(r, name);
-}
-
 /* POST /p/{slug}/watch: kind=stock|price, email for guests. */
 static int
 cat_watch_post(souk_request_t *r, void *data)
 {
     const char  *slug = souk_request_param(r, "slug");
-    const char  *kind = cat_in(r, "kind"), *email = NULL;
+    const char  *kind = cat_store_in(r, "kind"), *email = NULL;
     char         why[CAT_WHY];
     cJSON       *m, *w;
     int64_t      id;
@@ -395,7 +376,7 @@ cat_watch_post(souk_request_t *r, void *data)
                          "stock or price");
     } else {
         /* A signed-in shopper watches with the account's own address. */
-        email = souk_user_id(r) != 0 ? NULL : cat_in(r, "email");
+        email = souk_user_id(r) != 0 ? NULL : cat_store_in(r, "email");
         rc = souk_user_id(r) == 0 && (email == NULL || email[0] == '\0')
              ? cat_decline(why, sizeof(why), "enter your email address")
              : cat_watch_add(r, id, kind, email, why, sizeof(why));

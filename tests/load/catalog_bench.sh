@@ -184,7 +184,12 @@ bench_engine() {    # bench_engine ENGINE -> 0 when measured
     SOUKD=$!
     until [ -S "$T/soukd-$e.sock" ]; do
         kill -0 "$SOUKD" 2>/dev/null || {
-            echo "  soukd on $e did not start"; SOUKD=""; return 1; }
+            echo "  soukd on $e did not start:"
+            cat "$T/soukd-$e.out" "$T/soukd-$e-error.log" 2>/dev/null |
+                tail -n 5 | sed 's/^/    /'
+            SOUKD=""
+            return 1
+        }
         sleep 0.02
     done
     start_nginx "$T/soukd-$e.sock" || { echo "  nginx did not start"

@@ -308,9 +308,42 @@ test_counter(void)
     dbtest_teardown(&t);
 }
 
+/* A long command frees its allocations between batches; r survives. */
+static void
+test_pool_reset(void)
+{
+    souk_pool_t     *outer = sk_pool_create(4096);
+    souk_request_t  *r = sk_request_synthetic(NULL, NULL, outer);
+    souk_request_t   web;
+    souk_pool_t     *inner;
+    char            *a, *b;
+    int              i;
+
+    ok(r != NULL && souk_request_is_command(r), "a command request");
+    inner = souk_request_pool(r);
+    ok(inner != outer, "its pool is not the caller's");
+    souk_view_new(r, "x");
+    for (i = 0; i < 1000; i++) {
+        a = souk_palloc(inner, 1000);
+        memset(a, 'x', 1000);
+    }
+    is_int(souk_request_pool_reset(r), SOUK_OK, "reset");
+    ok(souk_view(r) == NULL, "the view model went with the pool");
+    ok(souk_request_is_command(r) && souk_request_pool(r) == inner,
+       "the request itself is intact");
+    b = souk_pstrdup(souk_request_pool(r), "after");
+    is_str(b, "after", "the pool serves again after a reset");
+    memset(&web, 0, sizeof(web));
+    web.pool = outer;
+    is_int(souk_request_pool_reset(&web), SOUK_DECLINED,
+           "a client's request cannot reset its pool");
+    sk_pool_destroy(outer);     /* frees the inner pool too (ASan: leak) */
+}
+
 int
 main(void)
 {
+    test_pool_reset();
     test_registration();
     test_lease();
     test_counter();

@@ -67,9 +67,10 @@ search(souk_db_t *db, const char *scope, const char *typed, char *out,
         snprintf(out, outlen, "error");
         return out;
     }
-    souk_stmt_bind_text(st, 1, "t", -1);
-    souk_stmt_bind_text(st, 2, scope, -1);
-    souk_stmt_bind_text(st, 3, q, -1);
+    if (souk_text_match_bind(st, 1, "t", scope, q) < 0) {
+        snprintf(out, outlen, "bind error");
+        return out;
+    }
     while ((rc = souk_stmt_step(st)) == SOUK_ROW) {
         n += (size_t) snprintf(out + n, outlen - n, "%s%lld", n ? "," : "",
                                (long long) souk_stmt_int(st, 0));

@@ -22,6 +22,8 @@ mkdir -p "$T/themes/bad/partials" "$T/themes/bad/templates" \
 echo '{"id":"bad","parent":"base","contract":1}' > "$T/themes/bad/theme.json"
 printf '%s\n' '{{! contract: 1 }}' \
     '<p>{{{request.query.q}}} {{{slot.page.footer}}}' '{{> nowhere}}' \
+    '{{#product}}{{{description_html}}}{{/product}}' \
+    '{{{product.description_html}}} {{{product.summary}}}' \
     > "$T/themes/bad/partials/header.mustache"
 printf '{{x:nosuch}}\n' > "$T/themes/bad/templates/home.mustache"
 printf '{{< nolayout}}{{/nolayout}}\n' \
@@ -41,13 +43,17 @@ ok "$(has 'header.mustache:2:4: raw output of "request.query.q"')" \
     "raw output of a field not meant to be raw, with its position"
 ok "$([ "$(grep -c 'slot.page.footer' "$T/out")" -eq 0 ]; echo $?)" \
     "slot.* may be raw"
+ok "$([ "$(grep -c 'description_html' "$T/out")" -eq 0 ]; echo $?)" \
+    "description_html (sanitised when saved) may be raw, also dotted"
+ok "$(has 'header.mustache:5:32: raw output of "product.summary"')" \
+    "other dotted fields may not: $(grep summary "$T/out")"
 ok "$(has 'header.mustache:3:1: missing partial "nowhere"')" "missing partial"
 ok "$(has 'home.mustache:1:1: unknown modifier "nosuch"')" "unknown modifier"
 ok "$(has 'other.mustache:1:1: missing parent (broken inheritance)')" \
     "missing parent layout"
 ok "$(has 'demo/hi.mustache:1:1: forked an older template contract')" \
     "an override that forked an older contract of a plugin's template"
-ok "$(has '5 problems')" "the summary counts them: $(tail -1 "$T/out")"
+ok "$(has '6 problems')" "the summary counts them: $(tail -1 "$T/out")"
 
 "$souk" -c "$T/souk.conf" theme check c1 > "$T/out" 2>&1
 ok "$([ $? -eq 1 ]; echo $?)" "a parent cycle exits 1"

@@ -37,6 +37,15 @@ SOUK_API int souk_command_add(souk_plugin_ctx_t *ctx, const char *verb,
     const char *noun, const char *usage, const char *summary,
     souk_command_pt fn, void *data);
 
+/*
+ * For a long command (an import, demo data): frees everything allocated
+ * from souk_request_pool(r) so far, and the view model, so memory stays
+ * flat however many batches it runs. Nothing taken from the pool before
+ * the call may be used after it. SOUK_DECLINED on a request from a client
+ * (its pool lives until the answer is sent).
+ */
+SOUK_API int souk_request_pool_reset(souk_request_t *r);
+
 /* Non-zero when the request is a command's (no HTTP client to answer). */
 SOUK_API int souk_request_is_command(const souk_request_t *r);
 

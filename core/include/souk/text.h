@@ -39,12 +39,23 @@ SOUK_API const char *souk_text_query(souk_db_t *db, souk_pool_t *p,
  * score (higher is better):
  *
  *   "SELECT p.id, m.score FROM " + souk_text_match_sql(db) + " m "
- *   "JOIN catalog_products p ON p.id = m.doc ... ORDER BY m.score DESC"
+ *   "CROSS JOIN catalog_products p ON p.id = m.doc ... "
+ *   "ORDER BY m.score DESC"
  *
- * It takes three `?` parameters, bound in this order wherever the
- * fragment appears: index, scope, and the souk_text_query result.
+ * Put it first and join the rest with CROSS JOIN, which on SQLite keeps
+ * that order: the few matching documents drive the query, rather than a
+ * scan of the caller's table probing the index once per row. Its
+ * parameters come first too: bind them with souk_text_match_bind.
  */
 SOUK_API const char *souk_text_match_sql(const souk_db_t *db);
+
+/*
+ * Binds the fragment's parameters (how many depends on the engine),
+ * starting at parameter idx: returns the index of the next parameter, or
+ * SOUK_ERROR.
+ */
+SOUK_API int souk_text_match_bind(souk_stmt_t *st, int idx,
+    const char *index, const char *scope, const char *query);
 
 #ifdef __cplusplus
 }

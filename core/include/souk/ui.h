@@ -1,4 +1,5 @@
-/* Souk public API: view models for the admin theme's tables and forms. */
+/* Souk public API: view models for the admin theme's pages, tables and
+ * forms. */
 #ifndef SOUK_UI_H
 #define SOUK_UI_H
 
@@ -67,6 +68,22 @@ SOUK_API cJSON *souk_ui_field(const char *kind, const char *name,
 SOUK_API cJSON *souk_ui_form(const char *id, const char *action,
     const char *submit, const char *csrf_token, cJSON *fields,
     const char *error);
+
+/*
+ * The frame of an admin page's model, the keys the admin layout reads:
+ * title and heading, breadcrumbs[] (empty) with has_breadcrumbs false,
+ * flash[] (empty) and csrf_token, added to m (souk_view_new's model).
+ */
+SOUK_API void souk_ui_page_init(cJSON *m, const char *heading,
+    const char *csrf_token);
+/* Appends a crumb {"label","href"} (href false when NULL: the current
+ * page) to breadcrumbs[] and sets has_breadcrumbs. */
+SOUK_API void souk_ui_crumb(cJSON *page, const char *label,
+    const char *href);
+/* Appends a message {"kind","message","error"} to flash[]; kind "ok",
+ * "error" or "info" ("error" sets error). */
+SOUK_API void souk_ui_flash(cJSON *page, const char *kind,
+    const char *msg);
 
 /* Appends s to a malloc'ed buffer (NULL: a new one), percent-encoding all
  * but unreserved characters (RFC 3986) when encode is non-zero, for the
