@@ -349,6 +349,9 @@ souk_html_text(souk_pool_t *p, const char *html, size_t len)
     if (html == NULL) {
         return souk_pstrdup(p, "");
     }
+    if (len > SOUK_HTML_MAX) {
+        return NULL;
+    }
     t = sk_html_round(p, html, len, 0);
     return t != NULL ? sk_html_collapse(t) : NULL;
 }
@@ -363,6 +366,12 @@ souk_html_sanitize(souk_pool_t *p, const char *html, size_t len)
 
     if (html == NULL) {
         return souk_pstrdup(p, "");
+    }
+    /* gumbo's time grows with the square of the nesting depth: 1 MB of
+     * nested tags takes minutes; the cap keeps the worst case to a
+     * fraction of a second */
+    if (len > SOUK_HTML_MAX) {
+        return NULL;
     }
     prev = sk_html_round(p, html, len, 1);
     for (i = 0; prev != NULL && i < SK_HTML_ROUNDS; i++) {

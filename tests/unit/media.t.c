@@ -213,6 +213,17 @@ rss_kb(void)
     return kb;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SOUK_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SOUK_TEST_ASAN 1
+#endif
+#endif
+#ifndef SOUK_TEST_ASAN
+#define SOUK_TEST_ASAN 0
+#endif
+
 /* 200 saves of different images: the worker's memory must stay flat
  * (vips' operation cache is off). */
 static void
@@ -241,7 +252,14 @@ test_rss(void)
     printf("# RSS after 50 saves %ld kB, after 200 %ld kB\n", after50,
            after200);
     is_int(fails, 0, "200 saves");
+#if SOUK_TEST_ASAN
+    /* ASan keeps freed memory in quarantine: RSS says nothing there (its
+     * leak check covers the same ground). */
+    (void) after50;
+    (void) after200;
+#else
     ok(after200 - after50 < 4096, "RSS flat over 150 more saves");
+#endif
     free(rgb);
 }
 

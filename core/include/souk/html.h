@@ -18,13 +18,16 @@ extern "C" {
  * any other element; attributes not listed are dropped, all of on* and
  * style among them. Text and attribute values are re-escaped. The result,
  * in pool p, is safe to print raw and is stable: sanitising it again gives
- * the same bytes. NULL only when memory runs out.
+ * the same bytes. NULL for input longer than SOUK_HTML_MAX (refuse it
+ * before: a form answers 422) or when memory runs out.
  */
+#define SOUK_HTML_MAX  (256u * 1024u)
+
 SOUK_API const char *souk_html_sanitize(souk_pool_t *p, const char *html,
     size_t len);
 
 /* The text of html without any markup (for search indexes, summaries and
- * plain-text mail), whitespace collapsed; in pool p. */
+ * plain-text mail), whitespace collapsed; in pool p. NULL as above. */
 SOUK_API const char *souk_html_text(souk_pool_t *p, const char *html,
     size_t len);
 
