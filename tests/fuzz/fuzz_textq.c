@@ -16,6 +16,8 @@ int souk_db_dialect(const souk_db_t *db) { (void) db; abort(); }
 const char *souk_db_error(const souk_db_t *db) { (void) db; abort(); }
 int souk_db_exec(souk_db_t *db, const char *sql, const char *fmt, ...)
 { (void) db; (void) sql; (void) fmt; abort(); }
+int souk_stmt_bind_text(souk_stmt_t *st, int idx, const char *t, long len)
+{ (void) st; (void) idx; (void) t; (void) len; abort(); }
 void sk_log_msg(int level, const char *fmt, ...)
 { (void) level; (void) fmt; }
 
