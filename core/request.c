@@ -429,12 +429,25 @@ req_host(souk_request_t *r, const req_env_t *env)
     return 0;
 }
 
-static void
-req_id(souk_request_t *r, const char *given)
+void
+sk_request_random_id(souk_request_t *r)
 {
     static const char  hex[] = "0123456789abcdef";
     unsigned char      rnd[8];
-    size_t             i, n;
+    size_t             i;
+
+    randombytes_buf(rnd, sizeof(rnd));
+    for (i = 0; i < sizeof(rnd); i++) {
+        r->id[2 * i] = hex[rnd[i] >> 4];
+        r->id[2 * i + 1] = hex[rnd[i] & 0x0f];
+    }
+    r->id[2 * sizeof(rnd)] = '\0';
+}
+
+static void
+req_id(souk_request_t *r, const char *given)
+{
+    size_t  n;
 
     if (given != NULL) {
         n = strspn(given, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -444,12 +457,7 @@ req_id(souk_request_t *r, const char *given)
             return;
         }
     }
-    randombytes_buf(rnd, sizeof(rnd));
-    for (i = 0; i < sizeof(rnd); i++) {
-        r->id[2 * i] = hex[rnd[i] >> 4];
-        r->id[2 * i + 1] = hex[rnd[i] & 0x0f];
-    }
-    r->id[2 * sizeof(rnd)] = '\0';
+    sk_request_random_id(r);
 }
 
 /* Reads and drops up to max bytes, so the server sees the body consumed. */

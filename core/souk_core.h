@@ -170,6 +170,9 @@ struct souk_request_s {
  * the web server sees a clean answer.
  */
 int sk_request_parse(souk_request_t *r, char **envp, sk_read_pt rd, void *io);
+/* Fills r->id with 16 random hex digits (a request without REQUEST_ID, a
+ * command's or a job's). */
+void sk_request_random_id(souk_request_t *r);
 
 /* The pieces sk_request_parse uses, each fuzzed and unit-tested. */
 

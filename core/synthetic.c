@@ -2,10 +2,14 @@
  * HTTP client, no session and the operator's full rights. */
 #include <string.h>
 
-#include <sodium.h>
-
 #include "souk_core.h"
 #include "auth_int.h"
+
+static void
+sk_synthetic_pool_free(void *pool)
+{
+    sk_pool_destroy(pool);
+}
 
 /*
  * Every souk_* call a handler makes must work on this request, so the
@@ -15,27 +19,6 @@
  * souk_session_login fail, souk_user_id is 0, and nothing is written to
  * souk_sessions by code that merely looks.
  */
-static void
-sk_synthetic_id(souk_request_t *r)
-{
-    static const char  hex[] = "0123456789abcdef";
-    unsigned char      rnd[16];
-    size_t             i;
-
-    randombytes_buf(rnd, sizeof(rnd));
-    for (i = 0; i < sizeof(rnd); i++) {
-        r->id[2 * i] = hex[rnd[i] >> 4];
-        r->id[2 * i + 1] = hex[rnd[i] & 0x0f];
-    }
-    r->id[2 * sizeof(rnd)] = '\0';
-}
-
-static void
-sk_synthetic_pool_free(void *pool)
-{
-    sk_pool_destroy(pool);
-}
-
 souk_request_t *
 sk_request_synthetic(sk_runtime_t *rt, const sk_site_t *site,
     souk_pool_t *pool)
@@ -57,7 +40,7 @@ sk_request_synthetic(sk_runtime_t *rt, const sk_site_t *site,
     r->own_pool = r->pool != pool;
     r->rt = rt;
     r->limits = rt != NULL && rt->cfg != NULL ? &rt->cfg->limits : NULL;
-    sk_synthetic_id(r);
+    sk_request_random_id(r);
     clock_gettime(CLOCK_REALTIME, &r->start);
     r->method = 0;
     r->method_name = "CLI";

@@ -12,88 +12,11 @@ SOUK_PLUGIN(admin,
     .init = admin_init,
     .summary = "The back office: staff log-in, dashboard, sites, themes");
 
-/* The session key of the message kept across a redirect: "KIND\tTEXT". */
-#define ADMIN_FLASH_KEY  "admin.flash"
-
 const char *
 admin_url(souk_request_t *r, const char *path)
 {
     return souk_psprintf(souk_request_pool(r), "%s%s",
                          souk_site_base_path(r), path);
-}
-
-/* The path and query the user asked for, for ?next= after logging in. */
-static const char *
-admin_here(souk_request_t *r)
-{
-    const char  *q = souk_request_query_string(r);
-
-    return souk_psprintf(souk_request_pool(r), "%s%s%s",
-                         souk_request_path(r), q[0] != '\0' ? "?" : "", q);
-}
-
-int
-admin_guard(souk_request_t *r, const char *site, const char *perm)
-{
-    char  *next;
-    int    ok;
-
-    souk_view_theme(r, "admin");
-    if (souk_user_id(r) == 0) {
-        if (souk_request_wants_json(r)
-            || souk_request_method(r) != SOUK_GET)
-        {
-            return souk_error(r, 401, "log in to use the admin");
-        }
-        next = souk_ui_url_append(NULL, "/admin/login?next=", 0);
-        next = souk_ui_url_append(next, admin_here(r), 1);
-        ok = souk_redirect(r, 303, admin_url(r, next));
-        free(next);
-        return ok;
-    }
-    ok = site != NULL ? souk_user_can_site(r, site, perm)
-                      : souk_user_can(r, perm);
-    if (!ok) {
-        return souk_error(r, 403, "your account may not use this page");
-    }
-    return 0;
-}
-
-void
-admin_flash_next(souk_request_t *r, const char *kind, const char *msg)
-{
-    souk_session_set(r, ADMIN_FLASH_KEY,
-                     souk_psprintf(souk_request_pool(r), "%s\t%s", kind,
-                                   msg));
-}
-
-/* Moves the kept message (if any) onto this page, once. */
-static void
-admin_flash_pop(souk_request_t *r, cJSON *page)
-{
-    const char  *v, *tab;
-
-    if (!souk_session_active(r)
-        || (v = souk_session_get(r, ADMIN_FLASH_KEY)) == NULL
-        || (tab = strchr(v, '\t')) == NULL)
-    {
-        return;
-    }
-    souk_ui_flash(page, souk_pstrndup(souk_request_pool(r), v,
-                                    (size_t) (tab - v)), tab + 1);
-    souk_session_set(r, ADMIN_FLASH_KEY, "");
-}
-
-cJSON *
-admin_page(souk_request_t *r, const char *tmpl, const char *heading)
-{
-    cJSON  *m;
-
-    souk_view_theme(r, "admin");
-    m = souk_view_new(r, tmpl);
-    souk_ui_page_init(m, heading, souk_csrf_token(r));
-    admin_flash_pop(r, m);
-    return m;
 }
 
 /* ---------- log-in and log-out ---------- */
@@ -113,7 +36,7 @@ admin_login_form(souk_request_t *r, int status, const char *email,
     cJSON  *m, *fields, *f;
     char   *action;
 
-    m = admin_page(r, "admin_login", "Staff log-in");
+    m = souk_ui_page(r, "admin_login", "Staff log-in");
     fields = cJSON_CreateArray();
     f = souk_ui_field("email", "email", "Email", email, err_email);
     cJSON_ReplaceItemInObjectCaseSensitive(f, "required", cJSON_CreateTrue());
@@ -198,10 +121,10 @@ admin_dashboard(souk_request_t *r, void *data)
     int          rc, on = 0, total = 0;
 
     (void) data;
-    if ((rc = admin_guard(r, NULL, "admin.access")) != 0) {
+    if ((rc = souk_ui_guard(r, NULL, "admin.access")) != 0) {
         return rc;
     }
-    m = admin_page(r, "admin_dashboard", "Dashboard");
+    m = souk_ui_page(r, "admin_dashboard", "Dashboard");
     souk_ui_crumb(m, "Admin", NULL);
     d = cJSON_AddObjectToObject(m, "site");
     cJSON_AddStringToObject(d, "id", site);

@@ -23,20 +23,8 @@ int admin_next_ok(const char *next);
 /* Rows a table page shows unless ?per= says otherwise. */
 #define ADMIN_PER_PAGE  20
 
-/*
- * Wears the admin theme and checks the signed-in user: 0 when they hold
- * perm (on site, or on the request's site when site is NULL); otherwise
- * the status to return: a 303 to the staff log-in for an anonymous
- * browser, 401 for an anonymous API client, 403 for a user without perm.
- */
-int admin_guard(souk_request_t *r, const char *site, const char *perm);
-
-/* The view of an admin page: souk_ui_page_init's frame (add crumbs and
- * messages with souk_ui_crumb and souk_ui_flash), flash[] holding the
- * message kept across the last redirect. */
-cJSON *admin_page(souk_request_t *r, const char *tmpl, const char *heading);
-/* Keeps a message for the page the next redirect leads to. */
-void admin_flash_next(souk_request_t *r, const char *kind, const char *msg);
+/* The guard, the page frame and messages kept across a redirect are the
+ * core's (souk/ui.h: souk_ui_guard, souk_ui_page, souk_ui_flash_next). */
 /* A path inside the site with its prefix ("/brand/admin/sites"), pool. */
 const char *admin_url(souk_request_t *r, const char *path);
 

@@ -33,10 +33,10 @@ admin_sites_list(souk_request_t *r, void *data)
     int                 rc;
 
     (void) data;
-    if ((rc = admin_guard(r, NULL, "admin.access")) != 0) {
+    if ((rc = souk_ui_guard(r, NULL, "admin.access")) != 0) {
         return rc;
     }
-    m = admin_page(r, "admin_sites", "Sites");
+    m = souk_ui_page(r, "admin_sites", "Sites");
     souk_ui_crumb(m, "Admin", admin_url(r, "/admin"));
     souk_ui_crumb(m, "Sites", NULL);
     all = souk_site_list(r);
@@ -87,13 +87,13 @@ admin_site_load(souk_request_t *r, cJSON **info)
     int          rc;
 
     *info = NULL;
-    if ((rc = admin_guard(r, NULL, "admin.access")) != 0) {
+    if ((rc = souk_ui_guard(r, NULL, "admin.access")) != 0) {
         return rc;
     }
     if (site == NULL || (*info = souk_site_info(r, site)) == NULL) {
         return souk_error(r, 404, "there is no such site");
     }
-    if ((rc = admin_guard(r, site, "admin.sites")) != 0) {
+    if ((rc = souk_ui_guard(r, site, "admin.sites")) != 0) {
         cJSON_Delete(*info);
         *info = NULL;
         return rc;
@@ -204,7 +204,7 @@ admin_site_page(souk_request_t *r, const cJSON *info, int status,
     const char  *theme = admin_str(info, "theme");
     cJSON       *m, *d, *fields;
 
-    m = admin_page(r, "admin_site", souk_psprintf(souk_request_pool(r),
+    m = souk_ui_page(r, "admin_site", souk_psprintf(souk_request_pool(r),
                                                   "Site %s", site));
     souk_ui_crumb(m, "Admin", admin_url(r, "/admin"));
     souk_ui_crumb(m, "Sites", admin_url(r, "/admin/sites"));
@@ -259,7 +259,7 @@ static int
 admin_back(souk_request_t *r, const char *site, const char *kind,
     const char *msg)
 {
-    admin_flash_next(r, kind, msg);
+    souk_ui_flash_next(r, kind, msg);
     return souk_redirect(r, 303, admin_site_href(r, site, ""));
 }
 

@@ -10,10 +10,6 @@
 
 #include "back_office.h"
 
-/* The admin plugin's session key for a message kept across a redirect
- * ("KIND\tTEXT"): the same key, so either plugin's page shows it. */
-#define CBO_FLASH_KEY  "admin.flash"
-
 const char *
 cbo_url(souk_request_t *r, const char *fmt, ...)
 {
@@ -107,70 +103,28 @@ cbo_why_status(const char *why)
 
 /* ---------- the shell ---------- */
 
-/* The path and query the user asked for, for ?next= after logging in. */
-static const char *
-cbo_here(souk_request_t *r)
-{
-    const char  *q = souk_request_query_string(r);
-
-    return souk_psprintf(souk_request_pool(r), "%s%s%s",
-                         souk_request_path(r), q[0] != '\0' ? "?" : "", q);
-}
-
 int
 cbo_guard(souk_request_t *r, const char *perm)
 {
-    char  *next;
-    int    rc;
-
-    souk_view_theme(r, "admin");
-    if (souk_user_id(r) == 0) {
-        if (souk_request_wants_json(r)
-            || souk_request_method(r) != SOUK_GET)
-        {
-            return souk_error(r, 401, "log in to use the admin");
-        }
-        next = souk_ui_url_append(NULL, "/admin/login?next=", 0);
-        next = souk_ui_url_append(next, cbo_here(r), 1);
-        rc = souk_redirect(r, 303, cbo_url(r, "%s", next));
-        free(next);
-        return rc;
-    }
-    if (!souk_user_can(r, perm)) {
-        return souk_error(r, 403, "your account may not use this page");
-    }
-    return 0;
+    return souk_ui_guard(r, NULL, perm);
 }
 
 int
 cbo_back(souk_request_t *r, const char *path, const char *kind,
     const char *msg)
 {
-    souk_session_set(r, CBO_FLASH_KEY, souk_psprintf(souk_request_pool(r),
-                                                     "%s\t%s", kind, msg));
+    souk_ui_flash_next(r, kind, msg);
     return souk_redirect(r, 303, cbo_url(r, "%s", path));
 }
 
 cJSON *
 cbo_page(souk_request_t *r, const char *tmpl, const char *heading)
 {
-    cJSON       *m;
-    const char  *v, *tab;
+    cJSON  *m = souk_ui_page(r, tmpl, heading);
 
-    souk_view_theme(r, "admin");
-    m = souk_view_new(r, tmpl);
-    souk_ui_page_init(m, heading, souk_csrf_token(r));
     cJSON_AddStringToObject(m, "currency", cat_currency(r));
     souk_ui_crumb(m, "Admin", cbo_url(r, "/admin"));
     souk_ui_crumb(m, "Catalog", cbo_url(r, "/admin/catalog/products"));
-    if (souk_session_active(r)
-        && (v = souk_session_get(r, CBO_FLASH_KEY)) != NULL
-        && (tab = strchr(v, '\t')) != NULL)
-    {
-        souk_ui_flash(m, souk_pstrndup(souk_request_pool(r), v,
-                                   (size_t) (tab - v)), tab + 1);
-        souk_session_set(r, CBO_FLASH_KEY, "");
-    }
     return m;
 }
 

@@ -85,6 +85,29 @@ SOUK_API void souk_ui_crumb(cJSON *page, const char *label,
 SOUK_API void souk_ui_flash(cJSON *page, const char *kind,
     const char *msg);
 
+/*
+ * The request side (core/ui_page.c), for handlers of admin pages:
+ *
+ * souk_ui_guard wears the admin theme and checks the signed-in user: 0
+ * when they hold perm (on site, or on the request's site when site is
+ * NULL); otherwise the status to return: 303 to the staff log-in with
+ * ?next= for an anonymous browser, 401 for an anonymous API client or
+ * form post, 403 for a user without perm.
+ *
+ *   if ((rc = souk_ui_guard(r, NULL, "catalog.view")) != 0) return rc;
+ *
+ * souk_ui_page starts the page's model in the admin theme with
+ * souk_ui_page_init, and shows (once) the message a form kept with
+ * souk_ui_flash_next before redirecting here: one session key for every
+ * plugin, so a message survives a redirect to another plugin's page.
+ */
+SOUK_API int souk_ui_guard(souk_request_t *r, const char *site,
+    const char *perm);
+SOUK_API cJSON *souk_ui_page(souk_request_t *r, const char *tmpl,
+    const char *heading);
+SOUK_API void souk_ui_flash_next(souk_request_t *r, const char *kind,
+    const char *msg);
+
 /* Appends s to a malloc'ed buffer (NULL: a new one), percent-encoding all
  * but unreserved characters (RFC 3986) when encode is non-zero, for the
  * query strings of sort and paging links. Returns the new buffer. */
