@@ -177,20 +177,10 @@ cbo_money_parse(const char *s, const char *currency, int64_t *out)
 const char *
 cbo_money_text(souk_request_t *r, int64_t amount, const char *currency)
 {
-    int      dec = cat_money_decimals(currency), i;
-    int64_t  scale = 1;
+    char  buf[32];
 
-    if (dec == 0) {
-        return souk_psprintf(souk_request_pool(r), "%lld",
-                             (long long) amount);
-    }
-    for (i = 0; i < dec; i++) {
-        scale *= 10;
-    }
-    return souk_psprintf(souk_request_pool(r), "%s%lld.%0*lld",
-                         amount < 0 ? "-" : "",
-                         (long long) (llabs(amount) / scale), dec,
-                         (long long) (llabs(amount) % scale));
+    cat_money_format(buf, sizeof(buf), amount, currency);
+    return souk_pstrdup(souk_request_pool(r), buf);
 }
 
 int

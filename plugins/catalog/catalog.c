@@ -1,6 +1,7 @@
 /* The catalog plugin: its descriptor, permissions and shared helpers. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,52 @@ cat_currency(souk_request_t *r)
     const char  *c = souk_setting(r, "shop.currency");
 
     return c != NULL && c[0] != '\0' ? c : "EUR";
+}
+
+int
+cat_money_decimals(const char *cur)
+{
+    /* ISO 4217 minor units: the currencies that differ from 2 */
+    static const char  zero[] = "BIFCLPDJFGNFISKJPYKMFKRWPYGRWFUGXUYIVNDVUV"
+                                "XAFXOFXPF";
+    static const char  three[] = "BHDIQDJODKWDLYDOMRTND";
+    size_t             i;
+
+    if (cur == NULL || strlen(cur) != 3) {
+        return 2;
+    }
+    for (i = 0; i + 3 <= sizeof(zero) - 1; i += 3) {
+        if (memcmp(zero + i, cur, 3) == 0) {
+            return 0;
+        }
+    }
+    for (i = 0; i + 3 <= sizeof(three) - 1; i += 3) {
+        if (memcmp(three + i, cur, 3) == 0) {
+            return 3;
+        }
+    }
+    return 2;
+}
+
+void
+cat_money_format(char *buf, size_t len, int64_t minor, const char *cur)
+{
+    int       dec = cat_money_decimals(cur), i;
+    int64_t   scale = 1;
+    uint64_t  mag = minor < 0 ? (uint64_t) 0 - (uint64_t) minor
+                              : (uint64_t) minor;
+
+    for (i = 0; i < dec; i++) {
+        scale *= 10;
+    }
+    if (dec == 0) {
+        snprintf(buf, len, "%s%llu", minor < 0 ? "-" : "",
+                 (unsigned long long) mag);
+    } else {
+        snprintf(buf, len, "%s%llu.%0*llu", minor < 0 ? "-" : "",
+                 (unsigned long long) (mag / (uint64_t) scale), dec,
+                 (unsigned long long) (mag % (uint64_t) scale));
+    }
 }
 
 int64_t

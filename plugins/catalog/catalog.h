@@ -31,6 +31,8 @@ const char *cat_currency(souk_request_t *r);     /* shop.currency, "EUR" */
 /* The number of decimals of a currency (2 unless ISO 4217 says 0 or 3;
  * store.c, for the storefront and the back office alike). */
 int cat_money_decimals(const char *cur);
+/* minor units as major units ("12.50", "-3", "1.250"), no symbol; len >= 32 */
+void cat_money_format(char *buf, size_t len, int64_t minor, const char *cur);
 int64_t cat_now(void);                            /* Unix seconds */
 /* A slug: [a-z0-9]+(-[a-z0-9]+)*, 1..128 bytes. */
 int cat_slug_ok(const char *s);

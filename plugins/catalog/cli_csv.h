@@ -101,12 +101,9 @@ void cat_csv_error(cat_csv_t *c, size_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void cat_csv_sort_errs(cat_csv_t *c);
 
-/* Digits after the decimal point of a currency (JPY 0, KWD 3, most 2). */
-unsigned cat_csv_exponent(const char *currency);
 /* "12.50" in major units to minor units: 0 or -1 when not an amount. */
 int cat_csv_money(const char *s, const char *currency, int64_t *out);
-/* Minor units to "12.50" into buf (32 bytes). */
-void cat_csv_money_format(char *buf, int64_t minor, const char *currency);
+/* (Minor units back to "12.50": cat_money_format in catalog.h.) */
 
 /*
  * Splits "a=b;c=d" (sep ';') or "a=b|c=d" (sep '|') or "a|b" (pairs 0):

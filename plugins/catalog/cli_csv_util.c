@@ -33,31 +33,10 @@ cat_csv_is_text(int col)
            && col != CAT_COL_WEIGHT_G && col != CAT_COL_STOCK;
 }
 
-unsigned
-cat_csv_exponent(const char *currency)
-{
-    static const char  zero[] = "BIFCLPDJFGNFISKJPYKMFKRWPYGRWFUGXUYIVNDVUV"
-                                "XAFXOFXPF";
-    static const char  three[] = "BHDIQDJODKWDLYDOMRTND";
-    size_t             i;
-
-    for (i = 0; i + 3 <= sizeof(zero) - 1; i += 3) {
-        if (strncmp(zero + i, currency, 3) == 0) {
-            return 0;
-        }
-    }
-    for (i = 0; i + 3 <= sizeof(three) - 1; i += 3) {
-        if (strncmp(three + i, currency, 3) == 0) {
-            return 3;
-        }
-    }
-    return 2;
-}
-
 int
 cat_csv_money(const char *s, const char *currency, int64_t *out)
 {
-    unsigned  exp = cat_csv_exponent(currency), frac = 0;
+    unsigned  exp = (unsigned) cat_money_decimals(currency), frac = 0;
     int64_t   v = 0;
     int       digits = 0, dot = 0;
 
@@ -91,20 +70,6 @@ cat_csv_money(const char *s, const char *currency, int64_t *out)
     }
     *out = v;
     return 0;
-}
-
-void
-cat_csv_money_format(char *buf, int64_t minor, const char *currency)
-{
-    unsigned   exp = cat_csv_exponent(currency);
-    int64_t    unit = exp == 0 ? 1 : exp == 3 ? 1000 : 100;
-
-    if (exp == 0) {
-        snprintf(buf, 32, "%lld", (long long) minor);
-    } else {
-        snprintf(buf, 32, "%lld.%0*lld", (long long) (minor / unit),
-                 (int) exp, (long long) (minor % unit));
-    }
 }
 
 int

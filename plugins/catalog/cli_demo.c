@@ -223,8 +223,8 @@ cat_demo_doc(cat_demo_t *d, size_t n, int *top)
     a = cJSON_AddObjectToObject(doc, "attributes");
     cJSON_AddStringToObject(a, "material", material);
     cJSON_AddStringToObject(a, "colour", colour);
-    unit = cat_csv_exponent(cat_currency(d->r)) == 0 ? 1
-           : cat_csv_exponent(cat_currency(d->r)) == 3 ? 1000 : 100;
+    unit = cat_money_decimals(cat_currency(d->r)) == 0 ? 1
+           : cat_money_decimals(cat_currency(d->r)) == 3 ? 1000 : 100;
     /* 4.99 to 249.99 (or whole units), the same for every variant but
      * the largest sizes. */
     price = (int64_t) (5 + cat_pick(d, 245)) * unit - (unit > 1 ? 1 : 0);

@@ -210,18 +210,18 @@ cat_export_product(souk_request_t *r, FILE *f, const cJSON *d,
                 cell[CAT_COL_CURRENCY] = cur;
                 x = (int64_t) cJSON_GetObjectItem(p, "base_amount")
                               ->valuedouble;
-                cat_csv_money_format(money, x, cur);
+                cat_money_format(money, sizeof(money), x, cur);
                 cell[CAT_COL_PRICE] = souk_pstrdup(pool, money);
                 x = (int64_t) cJSON_GetObjectItem(p, "compare_at")
                               ->valuedouble;
                 if (x > 0) {
-                    cat_csv_money_format(money, x, cur);
+                    cat_money_format(money, sizeof(money), x, cur);
                     cell[CAT_COL_COMPARE_AT] = souk_pstrdup(pool, money);
                 }
                 x = (int64_t) cJSON_GetNumberValue(cJSON_GetObjectItem(p,
                                                                   "cost"));
                 if (x > 0) {
-                    cat_csv_money_format(money, x, cur);
+                    cat_money_format(money, sizeof(money), x, cur);
                     cell[CAT_COL_COST] = souk_pstrdup(pool, money);
                 }
             }

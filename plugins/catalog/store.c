@@ -170,28 +170,6 @@ cat_store_cards(souk_request_t *r, const cat_hit_t *hits, size_t n,
 }
 
 int
-cat_money_decimals(const char *cur)
-{
-    static const char *const  zero[] = { "JPY", "KRW", "ISK", "CLP", "VND",
-        "XAF", "XOF", "PYG", "UGX", "RWF", "KMF", "GNF", "DJF", "VUV", NULL };
-    static const char *const  three[] = { "KWD", "BHD", "JOD", "OMR", "TND",
-        "LYD", "IQD", NULL };
-    size_t  i;
-
-    for (i = 0; zero[i] != NULL; i++) {
-        if (strcmp(cur, zero[i]) == 0) {
-            return 0;
-        }
-    }
-    for (i = 0; three[i] != NULL; i++) {
-        if (strcmp(cur, three[i]) == 0) {
-            return 3;
-        }
-    }
-    return 2;
-}
-
-int
 cat_money_parse(const char *s, const char *cur, int64_t *out)
 {
     int      dec = cat_money_decimals(cur), seen = -1;

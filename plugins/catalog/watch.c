@@ -163,6 +163,7 @@ cat_watch_mail(souk_request_t *r, const cat_wrow_t *w, const char *kind,
 {
     souk_pool_t  *pool = souk_request_pool(r);
     souk_mail_t   m;
+    char          money[32];
     const char   *url = cat_watch_url(r, w->site, slug);
 
     memset(&m, 0, sizeof(m));
@@ -175,9 +176,9 @@ cat_watch_mail(souk_request_t *r, const cat_wrow_t *w, const char *kind,
                                "about it.\n", name, url);
     } else {
         m.subject = souk_psprintf(pool, "Price drop: %s", name);
-        m.text = souk_psprintf(pool, "%s now costs %lld.%02lld %s.\n\n%s\n",
-                               name, (long long) (w->amount / 100),
-                               (long long) (w->amount % 100), w->cur, url);
+        cat_money_format(money, sizeof(money), w->amount, w->cur);
+        m.text = souk_psprintf(pool, "%s now costs %s %s.\n\n%s\n",
+                               name, money, w->cur, url);
     }
     return souk_outbox_mail(souk_db(r), &m) > 0 ? SOUK_OK : SOUK_ERROR;
 }

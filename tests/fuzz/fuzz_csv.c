@@ -114,7 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (i = 0; i < c.nrows; i++) {
             if (!c.rows[i].bad && c.rows[i].price >= 0) {
                 /* money written back reads as the same minor units */
-                cat_csv_money_format(money, c.rows[i].price,
+                cat_money_format(money, sizeof(money), c.rows[i].price,
                                      c.rows[i].currency);
                 FZ_CHECK(cat_csv_money(money, c.rows[i].currency, &v) == 0
                          && v == c.rows[i].price);

@@ -108,9 +108,33 @@ test_email(void)
     ok(!cat_email_ok(NULL), "NULL");
 }
 
+/* Amounts in mail and the back office follow the currency's decimals. */
+static void
+test_money_format(void)
+{
+    char         buf[32];
+    const char  *b = buf;
+
+    cat_money_format(buf, sizeof(buf), 3500, "EUR");
+    is_str(b, "35.00", "EUR: two decimals");
+    cat_money_format(buf, sizeof(buf), 5, "EUR");
+    is_str(b, "0.05", "EUR: leading zero kept");
+    cat_money_format(buf, sizeof(buf), 3500, "JPY");
+    is_str(b, "3500", "JPY: no decimals");
+    cat_money_format(buf, sizeof(buf), 1250, "KWD");
+    is_str(b, "1.250", "KWD: three decimals");
+    cat_money_format(buf, sizeof(buf), -199, "USD");
+    is_str(b, "-1.99", "a negative amount");
+    cat_money_format(buf, sizeof(buf), INT64_MIN, "EUR");
+    is_str(b, "-92233720368547758.08", "the most negative amount");
+    is_int(cat_money_decimals("XPF"), 0, "XPF has no minor unit");
+    is_int(cat_money_decimals("eur"), 2, "an unknown code: two");
+}
+
 int
 main(void)
 {
+    test_money_format();
     test_json_int();
     test_decline();
     test_email();
