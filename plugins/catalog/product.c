@@ -252,10 +252,12 @@ cat_save_sites(cat_save_t *t)
     const cJSON  *l, *e;
 
     l = cJSON_GetObjectItemCaseSensitive(t->doc, "sites");
-    if (l == NULL && t->created) {
-        return souk_db_exec(t->db, "INSERT INTO catalog_product_sites "
-                            "(product_id, site_id) VALUES (?, ?)", "it",
-                            t->id, souk_site_id(t->r));
+    if (l == NULL && t->created
+        && souk_db_exec(t->db, "INSERT INTO catalog_product_sites "
+                        "(product_id, site_id) VALUES (?, ?)", "it",
+                        t->id, souk_site_id(t->r)) != SOUK_OK)
+    {
+        return SOUK_ERROR;
     }
     if (l != NULL) {
         if (souk_db_exec(t->db, "DELETE FROM catalog_product_sites WHERE "

@@ -227,6 +227,7 @@ def test_product_page(ctx):
                  category="knitwear", stock=2, extra={
                      "description": "<p>Soft <b>wool</b></p>",
                      "attributes": {"material": ["wool"]},
+                     "channels": {"etsy": "https://etsy.example/jumper"},
                      "variants": [
                          {"sku": "J-S", "options": {"Size": "S"},
                           "prices": [{"currency": "EUR", "amount": 4900,
@@ -254,6 +255,14 @@ def test_product_page(ctx):
     eq(r.status, 200, "product page")
     check('<option value="J-M" selected>' in t, "picker shows the choice")
     check("<b>wool</b>" in t, "description raw (sanitised on save)")
+    check('<a href="https://etsy.example/jumper" rel="noopener">etsy</a>'
+          in t, "the link to the product on another sales channel (saved "
+          "with a new product that names no sites)")
+    eq(api(s, "PATCH", "/api/v1/products/jumper", {
+        "channels": {"evil": "javascript:alert(1)"}}).status, 422,
+       "a channel link must be http(s)")
+    check("javascript:" not in s.http("GET", "/p/jumper").text(),
+          "the refused link is nowhere")
     check("Out of stock" in t, "availability shown")
     t = s.http("GET", "/p/jumper").text()
     check(re.search(r"<s class=\"was\">.*€59\.00", t) is not None,
