@@ -12,6 +12,7 @@ $SOUK_TEST_MARIADB_SOCKET (scripts/test starts it with tests/db/mariadb).
 
 import functools
 import grp
+import html
 import itertools
 import http.client
 import json
@@ -26,6 +27,8 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -328,6 +331,97 @@ def fcgi_request(sock_path, method, uri, body=b"", host="localhost",
 
 # ---------------------------------------------------------------------------
 # HTTP over a unix socket (nginx) or TCP (Apache).
+
+class Browser:
+    """Requests through nginx to one host with a cookie jar, as a browser
+    sends them: forms urlencoded (a dict, or pairs for repeated names) or
+    multipart, each POST carrying the CSRF token of the page it came from.
+    The last page's token is also kept in csrf, for JSON calls."""
+
+    def __init__(self, s, host="localhost"):
+        self.s = s
+        self.host = host
+        self.jar = {}
+        self.csrf = None
+
+    def req(self, method, path, form=None, body=None, ctype=None,
+            headers=None):
+        h = dict(headers or {})
+        if self.jar:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.jar.items())
+        if form is not None:
+            pairs = list(form.items()) if isinstance(form, dict) \
+                else list(form)
+            body = urllib.parse.urlencode(pairs).encode()
+            ctype = "application/x-www-form-urlencoded"
+        if ctype:
+            h["Content-Type"] = ctype
+        r = self.s.http(method, path, body=body, headers=h, host=self.host)
+        for c in (r.header("set-cookie") or "").split("\n"):
+            m = re.match(r"\s*([^=;\s]+)=([^;]*)", c)
+            if m and (m.group(2) == "" or "max-age=0" in c.lower()):
+                self.jar.pop(m.group(1), None)
+            elif m:
+                self.jar[m.group(1)] = m.group(2)
+        m = re.search(r'name="csrf_token" value="([^"]+)"', r.text())
+        if m:
+            self.csrf = html.unescape(m.group(1))
+        return r
+
+    def get(self, path, **kw):
+        return self.req("GET", path, **kw)
+
+    def token(self, path):
+        """The CSRF token of the form on the page at path (GET)."""
+        page = self.get(path).text()
+        m = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        check(m is not None, "%s carries a CSRF token" % path)
+        return html.unescape(m.group(1))
+
+    def post(self, path, form, token_from=None):
+        """POSTs form with the token of the page token_from (default
+        path)."""
+        pairs = list(form.items()) if isinstance(form, dict) else list(form)
+        pairs.append(("csrf_token", self.token(token_from or path)))
+        return self.req("POST", path, form=pairs)
+
+    def upload(self, path, fields, files, token_from):
+        """A multipart POST: files maps a field to (name, bytes, type)."""
+        b = uuid.uuid4().hex
+        parts = []
+        fields = dict(fields, csrf_token=self.token(token_from))
+        for k, v in fields.items():
+            parts.append(("--%s\r\nContent-Disposition: form-data; "
+                          "name=\"%s\"\r\n\r\n%s\r\n" % (b, k, v)).encode())
+        for k, (name, data, ctype) in files.items():
+            parts.append(("--%s\r\nContent-Disposition: form-data; "
+                          "name=\"%s\"; filename=\"%s\"\r\nContent-Type: "
+                          "%s\r\n\r\n" % (b, k, name, ctype)).encode()
+                         + data + b"\r\n")
+        body = b"".join(parts) + ("--%s--\r\n" % b).encode()
+        return self.req("POST", path, body=body,
+                        ctype="multipart/form-data; boundary=" + b)
+
+    def json(self, method, path, obj=None):
+        """A JSON call with the session's cookie and last CSRF token:
+        (status, parsed body or None)."""
+        h = {"Accept": "application/json"}
+        body = None
+        if obj is not None:
+            body = json.dumps(obj).encode()
+            h["Content-Type"] = "application/json"
+        if self.csrf:
+            h["X-CSRF-Token"] = self.csrf
+        r = self.req(method, path, body=body, headers=h)
+        return r.status, (json.loads(r.text()) if r.text() else None)
+
+    def login(self, email, password, next_path=None):
+        """The staff log-in form (/admin/login, ?next= when given)."""
+        q = "?next=" + urllib.parse.quote(next_path, safe="") \
+            if next_path else ""
+        return self.post("/admin/login" + q,
+                         {"email": email, "password": password})
+
 
 class UnixHTTPConnection(http.client.HTTPConnection):
     def __init__(self, path, timeout=20.0):

@@ -4,12 +4,11 @@ one site only, picking a theme and editing its settings (checked against
 the theme's schema; a refused value writes nothing), CSRF on every form,
 and the admin pages wearing the admin theme whatever the site wears."""
 
-import html
 import os
 import re
 import subprocess
-import urllib.parse
 
+import harness
 from harness import SRCDIR, check, eq, wait_for
 
 USES_DB = True
@@ -45,54 +44,12 @@ def add_user(ctx, s, email, role, site=None):
     eq(p.returncode, 0, "souk user add %s: %s" % (email, p.stdout))
 
 
-class Browser:
-    """Requests through nginx with a cookie jar, as a browser would send
-    them (one host)."""
-
-    def __init__(self, s, host="localhost"):
-        self.s = s
-        self.host = host
-        self.jar = {}
-
-    def req(self, method, path, form=None, headers=None):
-        hdrs = dict(headers or {})
-        if self.jar:
-            hdrs["Cookie"] = "; ".join("%s=%s" % kv
-                                       for kv in self.jar.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-        r = self.s.http(method, path, body=body, headers=hdrs,
-                        host=self.host)
-        for c in (r.header("set-cookie") or "").split("\n"):
-            m = re.match(r"\s*([^=;\s]+)=([^;]*)", c)
-            if m:
-                if m.group(2) == "" or "max-age=0" in c.lower():
-                    self.jar.pop(m.group(1), None)
-                else:
-                    self.jar[m.group(1)] = m.group(2)
-        return r
-
-    def get(self, path, **kw):
-        return self.req("GET", path, **kw)
-
-    def token(self, page):
-        m = re.search(r'name="csrf_token" value="([^"]+)"', page)
-        check(m is not None, "the page carries a CSRF token")
-        return html.unescape(m.group(1))
-
-    def post(self, path, form, token_from=None):
-        """POSTs form with the CSRF token of the page token_from (GET)."""
-        page = self.get(token_from or path).text()
-        form = dict(form, csrf_token=self.token(page))
-        return self.req("POST", path, form=form)
+class Browser(harness.Browser):
+    """The shared cookie-jar browser, logging in with this suite's
+    password."""
 
     def login(self, email, next_path=None):
-        q = "?next=" + urllib.parse.quote(next_path, safe="") \
-            if next_path else ""
-        return self.post("/admin/login" + q,
-                         {"email": email, "password": PASSWORD})
+        return super().login(email, PASSWORD, next_path)
 
 
 def test_anonymous_goes_to_login(ctx):

@@ -5,16 +5,14 @@ queue and the rights it needs, bulk delisting, goods receipts, a stock
 count raising one alert and resolving it, and who may see what (a
 customer: 403 everywhere; another group: no products)."""
 
-import html
 import os
 import re
 import struct
-import urllib.parse
-import uuid
 import zlib
 
 from catalog_kit import (ADMIN_EMAIL, PASSWORD, add_user, catalog_stack,
                          make_product)
+import harness
 from harness import check, eq
 
 USES_DB = True
@@ -24,65 +22,11 @@ CUSTOMER = "shopper@example.test"
 OUTSIDER = "outsider@example.test"
 
 
-class Browser:
-    """A cookie jar over nginx; forms are sent urlencoded or multipart."""
+class Browser(harness.Browser):
+    """The shared cookie-jar browser, logging in with the kit's password."""
 
-    def __init__(self, s, host="localhost"):
-        self.s = s
-        self.host = host
-        self.jar = {}
-
-    def req(self, method, path, body=None, ctype=None, headers=None):
-        h = dict(headers or {})
-        if self.jar:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.jar.items())
-        if ctype:
-            h["Content-Type"] = ctype
-        r = self.s.http(method, path, body=body, headers=h, host=self.host)
-        for c in (r.header("set-cookie") or "").split("\n"):
-            m = re.match(r"\s*([^=;\s]+)=([^;]*)", c)
-            if m:
-                if m.group(2) == "" or "max-age=0" in c.lower():
-                    self.jar.pop(m.group(1), None)
-                else:
-                    self.jar[m.group(1)] = m.group(2)
-        return r
-
-    def get(self, path, **kw):
-        return self.req("GET", path, **kw)
-
-    def token(self, path):
-        page = self.get(path).text()
-        m = re.search(r'name="csrf_token" value="([^"]+)"', page)
-        check(m is not None, "%s carries a CSRF token" % path)
-        return html.unescape(m.group(1))
-
-    def post(self, path, form, token_from=None):
-        """form: a dict or a list of pairs (repeated names)."""
-        pairs = list(form.items()) if isinstance(form, dict) else list(form)
-        pairs.append(("csrf_token", self.token(token_from or path)))
-        return self.req("POST", path, urllib.parse.urlencode(pairs).encode(),
-                        "application/x-www-form-urlencoded")
-
-    def upload(self, path, fields, files, token_from):
-        b = uuid.uuid4().hex
-        parts = []
-        fields = dict(fields, csrf_token=self.token(token_from))
-        for k, v in fields.items():
-            parts.append(("--%s\r\nContent-Disposition: form-data; "
-                          "name=\"%s\"\r\n\r\n%s\r\n" % (b, k, v)).encode())
-        for k, (name, data, ctype) in files.items():
-            parts.append(("--%s\r\nContent-Disposition: form-data; "
-                          "name=\"%s\"; filename=\"%s\"\r\nContent-Type: "
-                          "%s\r\n\r\n" % (b, k, name, ctype)).encode()
-                         + data + b"\r\n")
-        body = b"".join(parts) + ("--%s--\r\n" % b).encode()
-        return self.req("POST", path, body,
-                        "multipart/form-data; boundary=" + b)
-
-    def login(self, email):
-        r = self.post("/admin/login", {"email": email, "password": PASSWORD})
-        return r
+    def login(self, email, next_path=None):
+        return super().login(email, PASSWORD, next_path)
 
 
 def png(w, h):

@@ -7,12 +7,11 @@ not found, the exact JSON shapes, and fixed query budgets."""
 
 import json
 import re
-import urllib.parse
 
 from catalog_kit import (ADMIN_EMAIL, PASSWORD, add_user, api,
                          catalog_stack, ensure_warehouse, make_product,
                          workflow)
-from harness import check, eq
+from harness import Browser, check, eq
 
 USES_DB = True
 
@@ -30,49 +29,6 @@ def store_stack(ctx, settings=None):
     add_user(ctx, s, ADMIN_EMAIL, "admin")
     s.token = __import__("catalog_kit").staff_token(s, ADMIN_EMAIL)
     return s
-
-
-class Browser:
-    """A cookie jar over one host, and the last page's CSRF token."""
-
-    def __init__(self, s, host="localhost"):
-        self.s = s
-        self.host = host
-        self.jar = {}
-        self.csrf = None
-
-    def req(self, method, path, form=None, body=None, headers=None):
-        h = dict(headers or {})
-        if self.jar:
-            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.jar.items())
-        if form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        r = self.s.http(method, path, body=body, headers=h, host=self.host)
-        for k, v in r.headers.items():
-            if k != "set-cookie":
-                continue
-            for c in v.split("\n"):
-                m = re.match(r"\s*([^=;\s]+)=([^;]*)", c)
-                if m and (m.group(2) == "" or "max-age=0" in c.lower()):
-                    self.jar.pop(m.group(1), None)
-                elif m:
-                    self.jar[m.group(1)] = m.group(2)
-        m = re.search(r'name="csrf_token" value="([^"]+)"', r.text())
-        if m:
-            self.csrf = m.group(1)
-        return r
-
-    def json(self, method, path, obj=None):
-        h = {"Accept": "application/json"}
-        body = None
-        if obj is not None:
-            body = json.dumps(obj).encode()
-            h["Content-Type"] = "application/json"
-        if self.csrf:
-            h["X-CSRF-Token"] = self.csrf
-        r = self.req(method, path, body=body, headers=h)
-        return r.status, (json.loads(r.text()) if r.text() else None)
 
 
 def get_json(s, path, host="localhost"):
