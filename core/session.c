@@ -321,13 +321,28 @@ souk_session_login(souk_request_t *r, int64_t user_id)
 {
     sk_session_t  *s = sk_session_load(r);
     const char    *data = s->live && s->data_text ? s->data_text : "{}";
+    cJSON         *ev;
+    int            rc;
 
     if (user_id <= 0 || s->token_auth) {
         return SOUK_ERROR;
     }
     s->data = NULL;
     sk_session_drop(r, s);
-    return sk_session_create(r, s, user_id, data);
+    rc = sk_session_create(r, s, user_id, data);
+    if (rc != SOUK_OK) {
+        return rc;
+    }
+    /* The carried-over values still name what the visitor built as a
+     * guest (a cart): "session.login" lets its owner adopt it. */
+    ev = cJSON_CreateObject();
+    if (ev == NULL) {
+        return SOUK_ERROR;
+    }
+    cJSON_AddNumberToObject(ev, "user_id", (double) user_id);
+    rc = souk_action_run(r, "session.login", ev);
+    cJSON_Delete(ev);
+    return rc;
 }
 
 SOUK_API int

@@ -24,6 +24,7 @@
 #include <souk/html.h>
 #include <souk/media.h>
 #include <souk/ui.h>
+#include <souk/money.h>
 
 #define SOUK_VERSION "0.1.0"
 

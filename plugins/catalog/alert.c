@@ -132,7 +132,7 @@ cat_stock_changed_tx(souk_db_t *db, void *arg)
     if (avail > 0 && cat_watch_notify(t->r, pid, "stock") != SOUK_OK) {
         return SOUK_ERROR;
     }
-    return cat_listing_refresh(t->r, pid);
+    return cat_listing_stock(t->r, pid);
 }
 
 int
@@ -141,4 +141,21 @@ cat_stock_changed(souk_request_t *r, int64_t variant_id)
     cat_sc_t  t = { r, variant_id };
 
     return souk_db_tx(souk_db(r), cat_stock_changed_tx, &t);
+}
+
+/* "stock.changed" {"variant_id"}: stock moved outside the catalog (an
+ * order took or returned it), inside that change's transaction. */
+int
+cat_on_stock_changed(souk_request_t *r, const cJSON *ev, void *data)
+{
+    const cJSON  *v = cJSON_GetObjectItemCaseSensitive(ev, "variant_id");
+    int           rc;
+
+    (void) data;
+    if (!cJSON_IsNumber(v)) {
+        return SOUK_OK;
+    }
+    rc = cat_stock_changed(r, (int64_t) v->valuedouble);
+    /* a variant of another group is not ours to refresh */
+    return rc == SOUK_DECLINED ? SOUK_OK : rc;
 }

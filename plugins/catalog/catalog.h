@@ -143,6 +143,9 @@ int64_t cat_stock_available(souk_request_t *r, int64_t variant_id,
  * crossing (catalog_alerts row, "product.stock_low" event, outbox mail to
  * catalog.alert_email), back-in-stock watch mails, listing in_stock. */
 int cat_stock_changed(souk_request_t *r, int64_t variant_id);
+/* The action "stock.changed" {"variant_id"} (orders take and return
+ * stock): cat_stock_changed for it. */
+int cat_on_stock_changed(souk_request_t *r, const cJSON *ev, void *data);
 int cat_alert_raise(souk_request_t *r, const char *kind, int64_t product_id,
     int64_t variant_id, const char *message);
 int cat_alert_resolve(souk_request_t *r, int64_t alert_id);
@@ -158,6 +161,8 @@ int cat_watch_notify(souk_request_t *r, int64_t product_id,
 /* ---- listing.c ---- */
 /* Rewrites the product's catalog_listing rows from its current state. */
 int cat_listing_refresh(souk_request_t *r, int64_t product_id);
+/* Only the in_stock flag, after a stock change (cheap). */
+int cat_listing_stock(souk_request_t *r, int64_t product_id);
 /* Rewrites the product's search document (souk_text_put). */
 int cat_search_refresh(souk_request_t *r, int64_t product_id);
 

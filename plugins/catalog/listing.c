@@ -196,6 +196,39 @@ cat_listing_tx(souk_db_t *db, void *arg)
     return cat_listing_write(db, t, in_stock, listed_at);
 }
 
+/* After a stock change only in_stock can differ: one conditional UPDATE
+ * instead of rewriting the product's rows, so checkouts of one product
+ * do not queue on its listing. */
+int
+cat_listing_stock(souk_request_t *r, int64_t product_id)
+{
+    souk_db_t    *db = souk_db(r);
+    souk_stmt_t  *st;
+    char          kind[16];
+    int64_t       available_at, limit, sold;
+    int           in_stock;
+
+    st = souk_db_row(db, "SELECT kind, available_at, preorder_limit, "
+                     "preorder_sold FROM catalog_products WHERE id = ? AND "
+                     "status = 'listed'", "i", product_id);
+    if (st == NULL) {
+        return souk_db_error(db)[0] == '\0' ? SOUK_OK : SOUK_ERROR;
+    }
+    snprintf(kind, sizeof(kind), "%s", souk_stmt_text(st, 0));
+    available_at = souk_stmt_is_null(st, 1) ? 0 : souk_stmt_int(st, 1);
+    limit = souk_stmt_int(st, 2);
+    sold = souk_stmt_int(st, 3);
+    souk_stmt_reset(st);
+    in_stock = cat_listing_in_stock(r, product_id, kind, available_at, limit,
+                                    sold);
+    if (in_stock == SOUK_ERROR) {
+        return SOUK_ERROR;
+    }
+    return souk_db_exec(db, "UPDATE catalog_listing SET in_stock = ? WHERE "
+                        "product_id = ? AND in_stock <> ?", "iii",
+                        (int64_t) in_stock, product_id, (int64_t) in_stock);
+}
+
 int
 cat_listing_refresh(souk_request_t *r, int64_t product_id)
 {

@@ -18,5 +18,10 @@ cat_schedule_job(souk_request_t *r, void *data)
 int
 cat_model_init(souk_plugin_ctx_t *ctx)
 {
+    if (souk_action_add(ctx, "stock.changed", cat_on_stock_changed, NULL,
+                        SOUK_PRIO_MIDDLE) != SOUK_OK)
+    {
+        return SOUK_ERROR;
+    }
     return souk_job_add(ctx, "catalog.schedule", 30, cat_schedule_job, NULL);
 }

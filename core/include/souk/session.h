@@ -28,7 +28,11 @@ SOUK_API int souk_session_set(souk_request_t *r, const char *key,
 
 /* The signed-in user's id, 0 when anonymous. */
 SOUK_API int64_t souk_user_id(souk_request_t *r);
-/* Binds the session to a user under a NEW session id (fixation). */
+/* Binds the session to a user under a NEW session id (fixation); the
+ * session's values carry over. Then runs the action "session.login" with
+ * {"user_id": N}, so a plugin can adopt what the guest built (the cart
+ * merges the guest cart into the account's); its failure fails the
+ * login. */
 SOUK_API int souk_session_login(souk_request_t *r, int64_t user_id);
 /* Ends the user's session; the next request gets a new anonymous one. */
 SOUK_API int souk_session_logout(souk_request_t *r);
