@@ -1,0 +1,37 @@
+"""Shared set-up for the cart and orders suites (not a test file).
+
+    from shop_kit import shop_stack
+
+shop_stack(ctx) is catalog_kit's stack with the cart and orders plugins on
+as well: sites "demo" (localhost, demo.test) and "bazaar" (bazaar.test) in
+group "shops", "other" (other.test) alone in group "elsewhere"; an admin
+(catalog_kit.ADMIN_EMAIL) with an API token in s.token. Everything in
+catalog_kit (api, make_product, add_user, staff_token, souk, PASSWORD)
+works on it unchanged."""
+
+import os
+
+from catalog_kit import _plugin, catalog_stack, add_user, staff_token, \
+    ADMIN_EMAIL
+
+SHOP_PLUGINS = "hello accounts admin catalog cart orders"
+
+
+def shop_stack(ctx, settings=None, start=True, extra_plugins=()):
+    """The stack above; settings: [settings] for all sites, e.g.
+    {"orders.prices_include_tax": "no"}."""
+    sites = [("demo", "localhost 127.0.0.1 demo.test", SHOP_PLUGINS,
+              {"group": "shops", "shop.name": "Demo"}),
+             ("bazaar", "bazaar.test", SHOP_PLUGINS, {"group": "shops"}),
+             ("other", "other.test", SHOP_PLUGINS, {"group": "elsewhere"})]
+    s = catalog_stack(ctx, settings=settings, sites=sites, start=False)
+    for name in ("cart", "orders") + tuple(extra_plugins):
+        so = _plugin(ctx, name)
+        os.symlink(so, os.path.join(s.plugin_dir, os.path.basename(so)))
+    if not start:
+        return s
+    s.start_soukd()
+    s.start_nginx()
+    add_user(ctx, s, ADMIN_EMAIL, "admin")
+    s.token = staff_token(s, ADMIN_EMAIL)
+    return s
