@@ -159,7 +159,7 @@ ord_place_head(ord_ptx_t *p, souk_db_t *db, const cJSON *q,
     souk_stmt_bind_int(st, i++, cart_id);
     souk_stmt_bind_int(st, i++, now);
     souk_stmt_bind_int(st, i++, now);
-    return souk_stmt_step(st) == SOUK_OK ? SOUK_OK : SOUK_ERROR;
+    return souk_stmt_step(st) == SOUK_DONE ? SOUK_OK : SOUK_ERROR;
 }
 
 /* One line and its stock. Lines arrive sorted by variant, so every order
@@ -489,7 +489,7 @@ ord_holds_job(souk_request_t *r, void *data)
         ids[n++] = souk_stmt_int(st, 0);
     }
     souk_stmt_reset(st);
-    if (rc != SOUK_OK) {
+    if (rc != SOUK_DONE) {
         return SOUK_ERROR;
     }
     for (i = 0; i < n; i++) {

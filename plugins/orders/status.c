@@ -141,7 +141,7 @@ ord_event_add(souk_request_t *r, int64_t order_id, const char *kind,
     return souk_db_exec(souk_db(r), "INSERT INTO order_events (order_id, "
                         "kind, from_status, to_status, note, actor, public, "
                         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        "itttiiii", order_id, kind, from, to,
+                        "ittttiii", order_id, kind, from, to,
                         note != NULL ? note : "", actor, (int64_t) public_,
                         ord_now())
            == SOUK_OK ? SOUK_OK : SOUK_ERROR;
@@ -227,7 +227,7 @@ ord_return_all(souk_request_t *r, const ord_head_t *h, const char *kind)
         ids[n++] = souk_stmt_int(st, 0);
     }
     souk_stmt_reset(st);
-    if (rc != SOUK_OK && rc != SOUK_ROW) {
+    if (rc != SOUK_DONE && rc != SOUK_ROW) {
         return SOUK_ERROR;
     }
     for (i = 0; i < n; i++) {

@@ -82,6 +82,25 @@ ord_take_from(souk_request_t *r, int64_t variant_id, int64_t wh,
     return 0;
 }
 
+/* A line's units from one warehouse: added to its row there, if any (a
+ * change request raising the quantity takes more for the same line). */
+static int
+ord_allocate(souk_db_t *db, int64_t line_id, int64_t wh, int64_t n)
+{
+    if (souk_db_exec(db, "UPDATE order_allocations SET quantity = quantity "
+                     "+ ? WHERE line_id = ? AND warehouse_id = ?", "iii", n,
+                     line_id, wh) != SOUK_OK)
+    {
+        return SOUK_ERROR;
+    }
+    if (souk_db_changes(db) == 1) {
+        return SOUK_OK;
+    }
+    return souk_db_exec(db, "INSERT INTO order_allocations (line_id, "
+                        "warehouse_id, quantity) VALUES (?, ?, ?)", "iii",
+                        line_id, wh, n);
+}
+
 int
 ord_stock_take(souk_request_t *r, const char *number, int64_t line_id,
     int64_t variant_id, int64_t qty, char *why, size_t whylen)
@@ -106,7 +125,7 @@ ord_stock_take(souk_request_t *r, const char *number, int64_t line_id,
         whs[n++] = souk_stmt_int(st, 0);
     }
     souk_stmt_reset(st);
-    if (rc != SOUK_OK && rc != SOUK_ROW) {
+    if (rc != SOUK_DONE && rc != SOUK_ROW) {
         return SOUK_ERROR;
     }
     for (i = 0; i < n && left > 0; i++) {
@@ -117,9 +136,7 @@ ord_stock_take(souk_request_t *r, const char *number, int64_t line_id,
         if (got == 0) {
             continue;
         }
-        if (souk_db_exec(db, "INSERT INTO order_allocations (line_id, "
-                         "warehouse_id, quantity) VALUES (?, ?, ?)", "iii",
-                         line_id, whs[i], got) != SOUK_OK
+        if (ord_allocate(db, line_id, whs[i], got) != SOUK_OK
             || ord_stock_move(r, variant_id, whs[i], "sale", -got, number)
                != SOUK_OK)
         {
@@ -171,7 +188,7 @@ ord_stock_return(souk_request_t *r, const char *number, int64_t line_id,
         have[n++] = souk_stmt_int(st, 1);
     }
     souk_stmt_reset(st);
-    if (rc != SOUK_OK && rc != SOUK_ROW) {
+    if (rc != SOUK_DONE && rc != SOUK_ROW) {
         return SOUK_ERROR;
     }
     if (n == 0) {

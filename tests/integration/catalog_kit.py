@@ -31,7 +31,8 @@ def _plugin(ctx, name):
     return p
 
 
-def catalog_stack(ctx, settings=None, sites=None, start=True):
+def catalog_stack(ctx, settings=None, sites=None, start=True,
+                  plugins=PLUGINS):
     """The stack described above. settings: [settings] of souk.conf (for
     all sites), e.g. {"catalog.alert_email": "ops@example.test"}."""
     sos = [_plugin(ctx, n) for n in ("accounts", "admin", "catalog")]
@@ -40,7 +41,7 @@ def catalog_stack(ctx, settings=None, sites=None, start=True):
                   {"group": "shops", "shop.name": "Demo"}),
                  ("bazaar", "bazaar.test", PLUGINS, {"group": "shops"}),
                  ("other", "other.test", PLUGINS, {"group": "elsewhere"})]
-    s = ctx.stack(start=False, plugins=PLUGINS, sites=sites,
+    s = ctx.stack(start=False, plugins=plugins, sites=sites,
                   settings=settings,
                   server_extra={"theme_dir": os.path.join(SRCDIR, "themes"),
                                 "plugin_data_dir":

@@ -24,7 +24,8 @@ def shop_stack(ctx, settings=None, start=True, extra_plugins=()):
               {"group": "shops", "shop.name": "Demo"}),
              ("bazaar", "bazaar.test", SHOP_PLUGINS, {"group": "shops"}),
              ("other", "other.test", SHOP_PLUGINS, {"group": "elsewhere"})]
-    s = catalog_stack(ctx, settings=settings, sites=sites, start=False)
+    s = catalog_stack(ctx, settings=settings, sites=sites, start=False,
+                      plugins=SHOP_PLUGINS)
     for name in ("cart", "orders") + tuple(extra_plugins):
         so = _plugin(ctx, name)
         os.symlink(so, os.path.join(s.plugin_dir, os.path.basename(so)))
