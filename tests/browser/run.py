@@ -27,6 +27,7 @@ import harness  # noqa: E402
 from test_themes import serve_themes_from  # noqa: E402
 import admin_flow  # noqa: E402
 import catalog_flow  # noqa: E402
+import checkout_flow  # noqa: E402
 
 SRCDIR = harness.SRCDIR
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -218,6 +219,8 @@ def main():
     # The admin shell: a site owner turns a plugin off for one site only.
     admin_flow.run_admin(paths, tap, args.shots, theme_conf(), args.keep)
     catalog_flow.run_catalog(paths, tap, args.shots, theme_conf(), args.keep)
+    checkout_flow.run_checkout(paths, tap, args.shots, theme_conf(),
+                               args.keep)
     print("1..%d" % tap.n)
     print("# %d passed, %d failed" % (tap.n - tap.failed, tap.failed))
     return 0 if tap.failed == 0 else 1
