@@ -319,27 +319,26 @@ ord_place_tx(souk_db_t *db, void *arg)
     return SOUK_OK;
 }
 
-/* Who the key belongs to: the account, or the guest's session (a random
- * id kept there, so two guests' keys never meet). */
+/* Who the key belongs to: the account, or the guest's session. For a
+ * guest it is derived from the session's CSRF token (a hash: the token
+ * itself never lands in a table), so twenty requests of one session at
+ * once agree on it without any of them writing to the session first. */
 static const char *
 ord_place_owner(souk_request_t *r, char *buf, size_t len)
 {
-    const char  *g;
-    char         hex[33];
+    const char  *csrf;
+    char         h[65];
 
     if (souk_user_id(r) > 0) {
         snprintf(buf, len, "u:%lld", (long long) souk_user_id(r));
         return buf;
     }
-    g = souk_session_get(r, "orders.guest");
-    if (g == NULL || strlen(g) != 32) {
-        ord_random_hex(hex, 16);
-        if (souk_session_set(r, "orders.guest", hex) != SOUK_OK) {
-            return NULL;
-        }
-        g = hex;
+    csrf = souk_csrf_token(r);
+    if (csrf == NULL || csrf[0] == '\0') {
+        return NULL;
     }
-    snprintf(buf, len, "g:%s", g);
+    ord_hash_hex(csrf, h);
+    snprintf(buf, len, "g:%.32s", h);
     return buf;
 }
 
