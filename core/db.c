@@ -663,7 +663,13 @@ sk_db_tx_once(souk_db_t *db, souk_tx_pt fn, void *arg, int *again)
     }
     db->doomed = 0;
     db->retryable = 0;
-    if (db->drv->exec_script(db, "BEGIN") != SOUK_OK) {
+    /* SQLite: take the write lock now. A deferred transaction that reads
+     * first cannot upgrade once another connection has committed
+     * (SQLITE_BUSY_SNAPSHOT, which the busy timeout does not wait out),
+     * so under load writers failed instead of queueing. */
+    if (db->drv->exec_script(db, db->drv->dialect == SOUK_DB_SQLITE
+                                 ? "BEGIN IMMEDIATE" : "BEGIN") != SOUK_OK)
+    {
         *again = db->retryable;
         return SOUK_ERROR;
     }

@@ -138,8 +138,16 @@ cart_find(souk_request_t *r, const char *owner)
     souk_stmt_t  *st;
     int64_t       id;
 
-    st = souk_db_row(db, "SELECT id FROM cart_carts WHERE site_id = ? AND "
-                     "owner = ?", "tt", souk_site_id(r), owner);
+    /* Locking on MariaDB, for the order transaction's sake: placing runs
+     * cart.priced inside it, and a plain read there would price the
+     * snapshot of a cart another placing has just ordered and emptied.
+     * The lock waits for that one's commit; the reads after it see the
+     * empty cart. (SQLite's write lock already serialises them.) */
+    st = souk_db_row(db, souk_db_dialect(db) == SOUK_DB_MARIADB
+                     ? "SELECT id FROM cart_carts WHERE site_id = ? AND "
+                       "owner = ? FOR UPDATE"
+                     : "SELECT id FROM cart_carts WHERE site_id = ? AND "
+                       "owner = ?", "tt", souk_site_id(r), owner);
     if (st == NULL) {
         if (souk_db_error(db)[0] != '\0') {
             souk_log(r, SOUK_LOG_ERROR, "cart look-up failed: %s",
@@ -153,30 +161,6 @@ cart_find(souk_request_t *r, const char *owner)
     return id;
 }
 
-/* A locking read on MariaDB sees the newest committed row (a plain read
- * would see the transaction's snapshot, blind to a cart another request
- * just made) and holds it until the commit. */
-static int64_t
-cart_lock(souk_request_t *r, const char *owner)
-{
-    souk_db_t    *db = souk_db(r);
-    souk_stmt_t  *st;
-    int64_t       id;
-    const char   *sql;
-
-    sql = souk_db_dialect(db) == SOUK_DB_MARIADB
-          ? "SELECT id FROM cart_carts WHERE site_id = ? AND owner = ? "
-            "FOR UPDATE"
-          : "SELECT id FROM cart_carts WHERE site_id = ? AND owner = ?";
-    st = souk_db_row(db, sql, "tt", souk_site_id(r), owner);
-    if (st == NULL) {
-        return souk_db_error(db)[0] == '\0' ? 0 : SOUK_ERROR;
-    }
-    id = souk_stmt_int(st, 0);
-    souk_stmt_reset(st);
-    return id;
-}
-
 int64_t
 cart_get_or_make(souk_request_t *r, const char *owner, int64_t uid)
 {
@@ -184,7 +168,7 @@ cart_get_or_make(souk_request_t *r, const char *owner, int64_t uid)
     int64_t      id, now = cart_now();
     const char  *sql;
 
-    id = cart_lock(r, owner);
+    id = cart_find(r, owner);
     if (id == 0) {
         /* Two first adds at once: one row wins, both use it. */
         sql = souk_db_dialect(db) == SOUK_DB_MARIADB
@@ -201,7 +185,7 @@ cart_get_or_make(souk_request_t *r, const char *owner, int64_t uid)
                      souk_db_error(db));
             return SOUK_ERROR;
         }
-        id = cart_lock(r, owner);
+        id = cart_find(r, owner);
     } else if (id > 0
                && souk_db_exec(db, "UPDATE cart_carts SET updated_at = ? "
                                "WHERE id = ?", "ii", now, id) != SOUK_OK)

@@ -35,7 +35,9 @@ const char *cart_href(souk_request_t *r, const char *path);
  */
 int cart_owner(souk_request_t *r, int create, char owner[CART_OWNER_LEN],
     int64_t *uid);
-/* The id of owner's cart on this site: 0 when none, SOUK_ERROR. */
+/* The id of owner's cart on this site: 0 when none, SOUK_ERROR. On
+ * MariaDB a locking read: it sees the newest committed row (not the
+ * transaction's snapshot) and holds it until the commit. */
 int64_t cart_find(souk_request_t *r, const char *owner);
 /* Inside a transaction: owner's cart on this site, made when missing and
  * locked (MariaDB: FOR UPDATE), so edits of one cart run one at a time.
