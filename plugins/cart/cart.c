@@ -168,30 +168,26 @@ cart_get_or_make(souk_request_t *r, const char *owner, int64_t uid)
     int64_t      id, now = cart_now();
     const char  *sql;
 
-    id = cart_find(r, owner);
-    if (id == 0) {
-        /* Two first adds at once: one row wins, both use it. */
-        sql = souk_db_dialect(db) == SOUK_DB_MARIADB
-              ? "INSERT IGNORE INTO cart_carts (site_id, owner, user_id, "
-                "currency, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-              : "INSERT OR IGNORE INTO cart_carts (site_id, owner, user_id, "
-                "currency, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)";
-        if (souk_db_exec(db, sql, "ttitii", souk_site_id(r), owner, uid,
-                         cart_currency(r), now, now) != SOUK_OK)
-        {
-            /* Mostly a deadlock between two first adds, which
-             * souk_db_tx runs again: a warning, not an error. */
-            souk_log(r, SOUK_LOG_WARN, "cannot make a cart: %s",
-                     souk_db_error(db));
-            return SOUK_ERROR;
-        }
-        id = cart_find(r, owner);
-    } else if (id > 0
-               && souk_db_exec(db, "UPDATE cart_carts SET updated_at = ? "
-                               "WHERE id = ?", "ii", now, id) != SOUK_OK)
+    /* One upsert, then the locking read: a locking read of a cart that
+     * does not exist yet would take a gap lock on MariaDB, and two first
+     * adds (of any two visitors whose owners sort next to each other)
+     * then deadlock on their inserts. */
+    sql = souk_db_dialect(db) == SOUK_DB_MARIADB
+          ? "INSERT INTO cart_carts (site_id, owner, user_id, currency, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE "
+            "KEY UPDATE updated_at = VALUES(updated_at)"
+          : "INSERT INTO cart_carts (site_id, owner, user_id, currency, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+            "(site_id, owner) DO UPDATE SET updated_at = excluded.updated_at";
+    if (souk_db_exec(db, sql, "ttitii", souk_site_id(r), owner, uid,
+                     cart_currency(r), now, now) != SOUK_OK)
     {
-        id = SOUK_ERROR;
+        /* a deadlock or busy, which souk_db_tx runs again: a warning */
+        souk_log(r, SOUK_LOG_WARN, "cannot make a cart: %s",
+                 souk_db_error(db));
+        return SOUK_ERROR;
     }
+    id = cart_find(r, owner);
     if (id <= 0) {
         souk_log(r, SOUK_LOG_WARN, "cannot lock the cart: %s",
                  souk_db_error(db));

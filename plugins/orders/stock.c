@@ -82,22 +82,23 @@ ord_take_from(souk_request_t *r, int64_t variant_id, int64_t wh,
     return 0;
 }
 
-/* A line's units from one warehouse: added to its row there, if any (a
- * change request raising the quantity takes more for the same line). */
+/* A line's units from one warehouse, added to its row there if any (a
+ * change request raising a quantity takes more for the same line). One
+ * upsert on the primary key: an UPDATE-then-INSERT let MariaDB scan the
+ * warehouse index for the missing row and next-key lock every allocation
+ * of the warehouse, which deadlocked concurrent checkouts. */
 static int
 ord_allocate(souk_db_t *db, int64_t line_id, int64_t wh, int64_t n)
 {
-    if (souk_db_exec(db, "UPDATE order_allocations SET quantity = quantity "
-                     "+ ? WHERE line_id = ? AND warehouse_id = ?", "iii", n,
-                     line_id, wh) != SOUK_OK)
-    {
-        return SOUK_ERROR;
-    }
-    if (souk_db_changes(db) == 1) {
-        return SOUK_OK;
-    }
-    return souk_db_exec(db, "INSERT INTO order_allocations (line_id, "
-                        "warehouse_id, quantity) VALUES (?, ?, ?)", "iii",
+    return souk_db_exec(db, souk_db_dialect(db) == SOUK_DB_MARIADB
+                        ? "INSERT INTO order_allocations (line_id, "
+                          "warehouse_id, quantity) VALUES (?, ?, ?) ON "
+                          "DUPLICATE KEY UPDATE quantity = quantity + "
+                          "VALUES(quantity)"
+                        : "INSERT INTO order_allocations (line_id, "
+                          "warehouse_id, quantity) VALUES (?, ?, ?) ON "
+                          "CONFLICT (line_id, warehouse_id) DO UPDATE SET "
+                          "quantity = quantity + excluded.quantity", "iii",
                         line_id, wh, n);
 }
 
