@@ -10,6 +10,9 @@ catalog_kit (api, make_product, add_user, staff_token, souk, PASSWORD)
 works on it unchanged."""
 
 import os
+import re
+
+from harness import eq
 
 from catalog_kit import _plugin, catalog_stack, add_user, staff_token, \
     ADMIN_EMAIL
@@ -17,9 +20,12 @@ from catalog_kit import _plugin, catalog_stack, add_user, staff_token, \
 SHOP_PLUGINS = "hello accounts admin catalog cart orders"
 
 
-def shop_stack(ctx, settings=None, start=True, extra_plugins=()):
+def shop_stack(ctx, settings=None, start=True, extra_plugins=(), workers=1,
+               jobs=True):
     """The stack above; settings: [settings] for all sites, e.g.
-    {"orders.prices_include_tax": "no"}."""
+    {"orders.prices_include_tax": "no"}; workers: soukd workers (more than
+    one for requests that really run at the same time); jobs=False: no
+    jobs process (a test runs the jobs it wants with souk job run)."""
     sites = [("demo", "localhost 127.0.0.1 demo.test", SHOP_PLUGINS,
               {"group": "shops", "shop.name": "Demo"}),
              ("bazaar", "bazaar.test", SHOP_PLUGINS, {"group": "shops"}),
@@ -29,6 +35,14 @@ def shop_stack(ctx, settings=None, start=True, extra_plugins=()):
     for name in ("cart", "orders") + tuple(extra_plugins):
         so = _plugin(ctx, name)
         os.symlink(so, os.path.join(s.plugin_dir, os.path.basename(so)))
+    if workers != 1 or not jobs:
+        with open(s.conf) as f:
+            text = f.read()
+        text, n = re.subn(r"(?m)^workers = \d+$", "workers = %d%s" % (
+            workers, "" if jobs else "\njobs = no"), text)
+        eq(n, 1, "souk.conf has one workers line")
+        with open(s.conf, "w") as f:
+            f.write(text)
     if not start:
         return s
     s.start_soukd()

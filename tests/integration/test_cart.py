@@ -19,24 +19,7 @@ USES_DB = True
 
 
 def shop_stack(ctx, settings=None, workers=1):
-    """shop_kit.shop_stack, with cart and orders in [server] plugins too
-    when shop_kit leaves them out (soukd refuses a site's plugin that the
-    server does not load), and workers soukd workers."""
-    s = shop_kit.shop_stack(ctx, settings=settings, start=False)
-    with open(s.conf) as f:
-        text = f.read()
-    text = text.replace("workers = 1\n", "workers = %d\n" % workers, 1)
-    server = text.split("\n[", 1)[0]
-    if " cart" not in server:
-        text = text.replace("plugins = hello accounts admin catalog\n",
-                            "plugins = %s\n" % shop_kit.SHOP_PLUGINS, 1)
-    with open(s.conf, "w") as f:
-        f.write(text)
-    s.start_soukd()
-    s.start_nginx()
-    add_user(ctx, s, ADMIN_EMAIL, "admin")
-    s.token = staff_token(s, ADMIN_EMAIL)
-    return s
+    return shop_kit.shop_stack(ctx, settings=settings, workers=workers)
 
 
 def lines(s, where="1 = 1"):
