@@ -178,7 +178,7 @@ cat_api_workflow(souk_request_t *r, void *data)
                           " list, delist, unschedule");
     }
     if (e != NULL && !cJSON_IsNull(e)
-        && cat_json_int(e, 0, INT64_C(1) << 40, &list_at) != SOUK_OK)
+        && souk_json_int(e, 0, INT64_C(1) << 40, &list_at) != SOUK_OK)
     {
         return souk_error(r, 422, "list_at is a time in Unix seconds");
     }
@@ -317,7 +317,7 @@ cat_api_stock_set(souk_request_t *r, void *data)
     if ((wid = cat_api_warehouse(r, j, why, sizeof(why))) == 0) {
         return souk_error(r, 422, "%s", why);
     }
-    if (cat_json_int(cJSON_GetObjectItem(j, "on_hand"), 0,
+    if (souk_json_int(cJSON_GetObjectItem(j, "on_hand"), 0,
                      INT64_C(1000000000), &on_hand) != SOUK_OK)
     {
         return souk_error(r, 422, "on_hand is a count, 0 or more");

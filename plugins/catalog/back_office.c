@@ -86,7 +86,7 @@ cbo_param_id(souk_request_t *r, const char *name)
 {
     int64_t  id;
 
-    if (cat_parse_int(souk_request_param(r, name), 1, INT64_MAX, &id)
+    if (souk_int_parse(souk_request_param(r, name), 1, INT64_MAX, &id)
         != SOUK_OK)
     {
         return 0;

@@ -586,12 +586,12 @@ cbo_editor_stock(souk_request_t *r, void *data)
     }
     vid = souk_stmt_int(st, 0);
     souk_stmt_reset(st);
-    if (cat_parse_int(cbo_form(r, "warehouse"), 1, INT64_MAX, &wid)
+    if (souk_int_parse(cbo_form(r, "warehouse"), 1, INT64_MAX, &wid)
         != SOUK_OK)
     {
         return cbo_editor_refused(r, id, doc, 422, "Pick a warehouse.");
     }
-    if (cat_parse_int(cbo_form(r, "on_hand"), 0, 1000000000, &on_hand)
+    if (souk_int_parse(cbo_form(r, "on_hand"), 0, 1000000000, &on_hand)
         != SOUK_OK)
     {
         return cbo_editor_refused(r, id, doc, 422, "The count is a whole "

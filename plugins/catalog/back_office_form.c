@@ -316,7 +316,7 @@ cbo_variant_doc(souk_request_t *r, size_t i, const cJSON *v, cJSON *errors,
         bad = 1;
     }
     if (cbo_str(v, "weight")[0] != '\0') {
-        if (cat_parse_int(cbo_str(v, "weight"), 0, 100000000, &n)
+        if (souk_int_parse(cbo_str(v, "weight"), 0, 100000000, &n)
             != SOUK_OK)
         {
             cbo_err(errors, CBO_FIELD("weight"), "The weight is a whole "
@@ -332,7 +332,7 @@ cbo_variant_doc(souk_request_t *r, size_t i, const cJSON *v, cJSON *errors,
         bad = 1;
     }
     if (cbo_str(v, "threshold")[0] != '\0') {
-        if (cat_parse_int(cbo_str(v, "threshold"), 0, 1000000000, &n)
+        if (souk_int_parse(cbo_str(v, "threshold"), 0, 1000000000, &n)
             != SOUK_OK)
         {
             cbo_err(errors, CBO_FIELD("threshold"), "The threshold is a "
@@ -486,7 +486,7 @@ cbo_doc_from_values(souk_request_t *r, const cJSON *values, int is_new,
     s = cbo_str(values, "preorder_limit");
     if (s[0] == '\0') {
         n = 0;
-    } else if (cat_parse_int(s, 0, 1000000000, &n) != SOUK_OK) {
+    } else if (souk_int_parse(s, 0, 1000000000, &n) != SOUK_OK) {
         cbo_err(errors, "preorder_limit", "The limit is a whole number.");
     }
     cJSON_AddNumberToObject(doc, "preorder_limit", (double) n);

@@ -102,9 +102,9 @@ cbo_filter_read(souk_request_t *r, cbo_filter_t *f)
     }
     v = souk_request_query(r, "dir");
     f->desc = v != NULL && strcmp(v, "desc") == 0;
-    f->page = cat_parse_int(souk_request_query(r, "page"), 1, 1000000, &n)
+    f->page = souk_int_parse(souk_request_query(r, "page"), 1, 1000000, &n)
               == SOUK_OK ? n : 1;
-    f->per = cat_parse_int(souk_request_query(r, "per"), 1, CBO_PER_MAX, &n)
+    f->per = souk_int_parse(souk_request_query(r, "per"), 1, CBO_PER_MAX, &n)
              == SOUK_OK ? n : CBO_PER_PAGE;
 }
 
@@ -518,7 +518,7 @@ cbo_products_bulk(souk_request_t *r, void *data)
     refused = cJSON_AddArrayToObject(m, "refused");
     souk_buf_init(&msg, souk_request_pool(r), 256);
     cJSON_ArrayForEach(v, ids) {
-        if (cat_parse_int(v->valuestring, 1, INT64_MAX, &id) != SOUK_OK) {
+        if (souk_int_parse(v->valuestring, 1, INT64_MAX, &id) != SOUK_OK) {
             continue;
         }
         why[0] = '\0';

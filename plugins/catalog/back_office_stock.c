@@ -173,7 +173,7 @@ cbo_categories(souk_request_t *r, void *data)
         return rc;
     }
     if (souk_request_query(r, "edit") != NULL) {
-        if (cat_parse_int(souk_request_query(r, "edit"), 1, INT64_MAX, &id)
+        if (souk_int_parse(souk_request_query(r, "edit"), 1, INT64_MAX, &id)
             != SOUK_OK
             || (values = cbo_category_values(r, id)) == NULL)
         {
@@ -200,7 +200,7 @@ cbo_categories_save(souk_request_t *r, void *data)
         return rc;
     }
     if (souk_request_query(r, "edit") != NULL
-        && (cat_parse_int(souk_request_query(r, "edit"), 1, INT64_MAX, &id)
+        && (souk_int_parse(souk_request_query(r, "edit"), 1, INT64_MAX, &id)
             != SOUK_OK || cbo_category_values(r, id) == NULL))
     {
         return souk_error(r, 404, "there is no such category");
@@ -221,7 +221,7 @@ cbo_categories_save(souk_request_t *r, void *data)
     }
     n = 0;
     if (cbo_str(values, "position")[0] != '\0'
-        && cat_parse_int(cbo_str(values, "position"), -1000000, 1000000,
+        && souk_int_parse(cbo_str(values, "position"), -1000000, 1000000,
                          &n) != SOUK_OK)
     {
         cJSON_AddStringToObject(errors, "position", "The position is a "
@@ -335,7 +335,7 @@ cbo_edit_id(souk_request_t *r, int64_t *id)
 {
     *id = 0;
     return souk_request_query(r, "edit") == NULL
-           || cat_parse_int(souk_request_query(r, "edit"), 1, INT64_MAX, id)
+           || souk_int_parse(souk_request_query(r, "edit"), 1, INT64_MAX, id)
               == SOUK_OK ? SOUK_OK : SOUK_DECLINED;
 }
 
@@ -461,7 +461,7 @@ cbo_receipt_lines(const char *s, long *bad_line)
             continue;
         }
         if (sscanf(p, "%64s %63s", sku, rest) != 2 || !cat_sku_ok(sku)
-            || cat_parse_int(rest, 1, 1000000000, &q) != SOUK_OK
+            || souk_int_parse(rest, 1, 1000000000, &q) != SOUK_OK
             || sscanf(p, "%*s %*s %1s", rest) == 1
             || cJSON_GetArraySize(out) >= CBO_RECEIPT_LINES)
         {

@@ -107,24 +107,6 @@ cat_sku_ok(const char *s)
     return 1;
 }
 
-int
-cat_parse_int(const char *s, int64_t min, int64_t max, int64_t *out)
-{
-    char       *end;
-    long long   v;
-
-    if (s == NULL || s[0] == '\0' || isspace((unsigned char) s[0])) {
-        return SOUK_DECLINED;
-    }
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v < min || v > max) {
-        return SOUK_DECLINED;
-    }
-    *out = (int64_t) v;
-    return SOUK_OK;
-}
-
 /* Who may do what: editors prepare products, managers approve and list. */
 static int
 cat_permissions(souk_plugin_ctx_t *ctx)

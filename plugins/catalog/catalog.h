@@ -38,8 +38,7 @@ int64_t cat_now(void);                            /* Unix seconds */
 int cat_slug_ok(const char *s);
 /* A SKU: [A-Za-z0-9._-]{1,64}. */
 int cat_sku_ok(const char *s);
-/* An int64 parsed from a whole decimal string; SOUK_DECLINED if not. */
-int cat_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
+/* Whole numbers: souk_int_parse, souk_json_int (souk/money.h). */
 
 /* Each file registers its own routes, hooks, jobs and commands. */
 int cat_store_init(souk_plugin_ctx_t *ctx);       /* store files (storefront) */
@@ -190,9 +189,6 @@ int cat_decline(char *why, size_t whylen, const char *fmt, ...)
 /* The first column (an id) of the row sql finds for its two parameters:
  * the request's site group and key; 0 when key is NULL or none is. */
 int64_t cat_group_id(souk_request_t *r, const char *sql, const char *key);
-/* A whole number from a JSON number or decimal string within [min, max]:
- * SOUK_OK, or SOUK_DECLINED (absent, fractional, out of range). */
-int cat_json_int(const cJSON *v, int64_t min, int64_t max, int64_t *out);
 /* A catalog_events row (from/to may be NULL) by the request's user. */
 int cat_event_add(souk_request_t *r, int64_t product_id, const char *action,
     const char *from, const char *to, const char *note);

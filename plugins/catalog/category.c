@@ -54,7 +54,7 @@ cat_category_check(cat_ctx_t *t)
                            "null");
     }
     e = cJSON_GetObjectItemCaseSensitive(d, "position");
-    if (e != NULL && cat_json_int(e, -1000000, 1000000, &n) != SOUK_OK) {
+    if (e != NULL && souk_json_int(e, -1000000, 1000000, &n) != SOUK_OK) {
         return cat_decline(t->why, t->whylen, "position is a whole number");
     }
     e = cJSON_GetObjectItemCaseSensitive(d, "description");
@@ -226,7 +226,7 @@ cat_category_tx(souk_db_t *db, void *arg)
     desc = cat_member(t->doc, "description") ?: desc;
     seo_t = cat_member(seo, "title") ?: seo_t;
     seo_d = cat_member(seo, "description") ?: seo_d;
-    cat_json_int(cJSON_GetObjectItemCaseSensitive(t->doc, "position"),
+    souk_json_int(cJSON_GetObjectItemCaseSensitive(t->doc, "position"),
                  -1000000, 1000000, &pos);
     st = souk_db_row(db, "SELECT id FROM catalog_categories WHERE group_id = "
                      "? AND slug = ? AND id <> ?", "tti", group, slug, t->id);

@@ -271,7 +271,7 @@ cat_csv_int(const char *s, int64_t max, int64_t *out)
         *out = -1;
         return 0;
     }
-    return cat_parse_int(s, 0, max, out) == SOUK_OK ? 0 : -1;
+    return souk_int_parse(s, 0, max, out) == SOUK_OK ? 0 : -1;
 }
 
 static int

@@ -368,9 +368,9 @@ cat_cli_demo(souk_request_t *r, int argc, char **argv, void *data)
     (void) data;
     for (i = 0; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--products") == 0) {
-            rc = cat_parse_int(argv[i + 1], 1, 10000000, &n);
+            rc = souk_int_parse(argv[i + 1], 1, 10000000, &n);
         } else if (strcmp(argv[i], "--seed") == 0) {
-            rc = cat_parse_int(argv[i + 1], 0, INT64_MAX, &seed);
+            rc = souk_int_parse(argv[i + 1], 0, INT64_MAX, &seed);
         } else {
             rc = SOUK_DECLINED;
         }

@@ -38,29 +38,6 @@ cat_group_id(souk_request_t *r, const char *sql, const char *key)
 }
 
 int
-cat_json_int(const cJSON *v, int64_t min, int64_t max, int64_t *out)
-{
-    double  d;
-
-    if (cJSON_IsString(v)) {
-        return cat_parse_int(v->valuestring, min, max, out);
-    }
-    if (!cJSON_IsNumber(v)) {
-        return SOUK_DECLINED;
-    }
-    d = v->valuedouble;
-    /* Beyond 2^53 a double no longer holds every whole number exactly. */
-    if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0)
-        || d != (double) (int64_t) d || d < (double) min
-        || d > (double) max)
-    {
-        return SOUK_DECLINED;
-    }
-    *out = (int64_t) d;
-    return SOUK_OK;
-}
-
-int
 cat_event_add(souk_request_t *r, int64_t product_id, const char *action,
     const char *from, const char *to, const char *note)
 {

@@ -50,7 +50,7 @@ cat_price_anomaly(souk_request_t *r, int64_t pid, int64_t vid,
     souk_pool_t  *pool = souk_request_pool(r);
     int64_t       pct = 50, diff;
 
-    if (s != NULL && cat_parse_int(s, 0, 100000, &pct) != SOUK_OK) {
+    if (s != NULL && souk_int_parse(s, 0, 100000, &pct) != SOUK_OK) {
         pct = 50;
     }
     diff = amount > old ? amount - old : old - amount;
@@ -377,7 +377,7 @@ cat_price_list_tx(souk_db_t *db, void *arg)
             return cat_decline(t->why, t->whylen, "no SKU \"%s\" in the "
                                "catalogue", sku != NULL ? sku : "");
         }
-        if (cat_json_int(cJSON_GetObjectItemCaseSensitive(e, "amount"), 0,
+        if (souk_json_int(cJSON_GetObjectItemCaseSensitive(e, "amount"), 0,
                          INT64_C(1000000000000), &amount) != SOUK_OK)
         {
             return cat_decline(t->why, t->whylen, "the amount for %s must be"
@@ -424,7 +424,7 @@ cat_price_list_create(souk_request_t *r, const cJSON *doc, int64_t *out_id,
     if (!cat_cur_ok(t.cur)) {
         return cat_decline(why, whylen, "a currency is three capitals");
     }
-    if (cat_json_int(cJSON_GetObjectItemCaseSensitive(doc, "starts_at"), 0,
+    if (souk_json_int(cJSON_GetObjectItemCaseSensitive(doc, "starts_at"), 0,
                      INT64_C(1) << 40, &t.starts_at) != SOUK_OK)
     {
         return cat_decline(why, whylen, "starts_at is a time in Unix "
@@ -432,7 +432,7 @@ cat_price_list_create(souk_request_t *r, const cJSON *doc, int64_t *out_id,
     }
     e = cJSON_GetObjectItemCaseSensitive(doc, "ends_at");
     if (e != NULL && !cJSON_IsNull(e)
-        && (cat_json_int(e, 1, INT64_C(1) << 40, &t.ends_at) != SOUK_OK
+        && (souk_json_int(e, 1, INT64_C(1) << 40, &t.ends_at) != SOUK_OK
             || t.ends_at <= t.starts_at))
     {
         return cat_decline(why, whylen, "ends_at comes after starts_at");

@@ -32,16 +32,16 @@ cat_prow_overlay(cat_save_t *t, cat_prow_t *p)
         cat_pdoc_str(t, seo, "description", 400, 0, &p->seo_description);
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(d, "available_at")) != NULL) {
-        p->available_at = cat_json_int(v, 0, INT64_C(1) << 40, &n)
+        p->available_at = souk_json_int(v, 0, INT64_C(1) << 40, &n)
                           == SOUK_OK ? n : -1;
     }
-    if (cat_json_int(cJSON_GetObjectItemCaseSensitive(d, "preorder_limit"),
+    if (souk_json_int(cJSON_GetObjectItemCaseSensitive(d, "preorder_limit"),
                      0, INT64_C(1000000000), &n) == SOUK_OK)
     {
         p->preorder_limit = n;
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(d, "resource_id")) != NULL) {
-        p->resource_id = cat_json_int(v, 1, INT64_MAX, &n) == SOUK_OK
+        p->resource_id = souk_json_int(v, 1, INT64_MAX, &n) == SOUK_OK
                          ? n : 0;
     }
 }
@@ -353,16 +353,16 @@ cat_save_prices(cat_save_t *t, int64_t vid, const cJSON *prices)
 
     cJSON_ArrayForEach(p, prices) {
         cur = cJSON_GetObjectItemCaseSensitive(p, "currency")->valuestring;
-        cat_json_int(cJSON_GetObjectItemCaseSensitive(p, "amount"), 0,
+        souk_json_int(cJSON_GetObjectItemCaseSensitive(p, "amount"), 0,
                      INT64_MAX, &amount);
         e = cJSON_GetObjectItemCaseSensitive(p, "compare_at");
-        if (e == NULL || cat_json_int(e, 0, INT64_MAX, &compare_at)
+        if (e == NULL || souk_json_int(e, 0, INT64_MAX, &compare_at)
                          != SOUK_OK)
         {
             compare_at = -1;
         }
         e = cJSON_GetObjectItemCaseSensitive(p, "cost");
-        if (e == NULL || cat_json_int(e, 0, INT64_MAX, &cost) != SOUK_OK) {
+        if (e == NULL || souk_json_int(e, 0, INT64_MAX, &cost) != SOUK_OK) {
             cost = -1;
         }
         rc = cat_price_set(t->r, vid, cur, amount, compare_at, cost,
@@ -430,10 +430,10 @@ cat_save_variant(cat_save_t *t, const cJSON *v, int64_t pos)
                                "product", sku);
         }
     }
-    cat_json_int(cJSON_GetObjectItemCaseSensitive(v, "weight_g"), 0,
+    souk_json_int(cJSON_GetObjectItemCaseSensitive(v, "weight_g"), 0,
                  INT64_MAX, &weight);
     n = threshold;
-    cat_json_int(cJSON_GetObjectItemCaseSensitive(v, "low_stock_threshold"),
+    souk_json_int(cJSON_GetObjectItemCaseSensitive(v, "low_stock_threshold"),
                  0, INT64_MAX, &threshold);
     moved = !fresh && n != threshold;
     cat_pdoc_str(t, v, "barcode", 32, 0, &barcode);

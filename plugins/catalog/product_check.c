@@ -85,7 +85,7 @@ cat_check_prices(cat_save_t *t, const char *sku, const cJSON *prices)
         for (i = 0; i < 3; i++) {
             e = cJSON_GetObjectItemCaseSensitive(p, keys[i]);
             if ((e != NULL || i == 0)
-                && cat_json_int(e, 0, INT64_C(1000000000000), &n) != SOUK_OK)
+                && souk_json_int(e, 0, INT64_C(1000000000000), &n) != SOUK_OK)
             {
                 return cat_decline(t->why, t->whylen, "%s %s of %s must be "
                                    "a whole number of minor units, 0 or "
@@ -124,9 +124,9 @@ cat_check_variant(cat_save_t *t, const cJSON *v)
         return SOUK_DECLINED;
     }
     if (((e = cJSON_GetObjectItemCaseSensitive(v, "weight_g")) != NULL
-         && cat_json_int(e, 0, INT64_C(100000000), &n) != SOUK_OK)
+         && souk_json_int(e, 0, INT64_C(100000000), &n) != SOUK_OK)
         || ((e = cJSON_GetObjectItemCaseSensitive(v, "low_stock_threshold"))
-            != NULL && cat_json_int(e, 0, INT64_C(1000000000), &n)
+            != NULL && souk_json_int(e, 0, INT64_C(1000000000), &n)
                        != SOUK_OK))
     {
         return cat_decline(t->why, t->whylen, "weight_g and "
@@ -286,13 +286,13 @@ cat_pdoc_check(cat_save_t *t)
     }
     if (((v = cJSON_GetObjectItemCaseSensitive(d, "available_at")) != NULL
          && !cJSON_IsNull(v)
-         && cat_json_int(v, 0, INT64_C(1) << 40, &n) != SOUK_OK)
+         && souk_json_int(v, 0, INT64_C(1) << 40, &n) != SOUK_OK)
         || ((v = cJSON_GetObjectItemCaseSensitive(d, "preorder_limit"))
-            != NULL && cat_json_int(v, 0, INT64_C(1000000000), &n)
+            != NULL && souk_json_int(v, 0, INT64_C(1000000000), &n)
                        != SOUK_OK)
         || ((v = cJSON_GetObjectItemCaseSensitive(d, "resource_id")) != NULL
             && !cJSON_IsNull(v)
-            && cat_json_int(v, 1, INT64_MAX, &n) != SOUK_OK))
+            && souk_json_int(v, 1, INT64_MAX, &n) != SOUK_OK))
     {
         return cat_decline(t->why, t->whylen, "available_at, preorder_limit "
                            "and resource_id are whole numbers, 0 or more");

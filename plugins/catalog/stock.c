@@ -274,7 +274,7 @@ cat_receive_tx(souk_db_t *db, void *arg)
     t->id = souk_db_last_id(db);
     cJSON_ArrayForEach(l, t->lines) {
         sku = cat_wmember(l, "sku");
-        cat_json_int(cJSON_GetObjectItemCaseSensitive(l, "quantity"), 1,
+        souk_json_int(cJSON_GetObjectItemCaseSensitive(l, "quantity"), 1,
                      INT64_C(1000000000), &qty);
         vid = cat_variant_of_group(t->r, sku, 0);
         if (vid == SOUK_ERROR) {
@@ -318,7 +318,7 @@ cat_stock_receive(souk_request_t *r, int64_t warehouse_id,
     }
     cJSON_ArrayForEach(l, lines) {
         if (!cat_sku_ok(cat_wmember(l, "sku"))
-            || cat_json_int(cJSON_GetObjectItemCaseSensitive(l, "quantity"),
+            || souk_json_int(cJSON_GetObjectItemCaseSensitive(l, "quantity"),
                             1, INT64_C(1000000000), &q) != SOUK_OK)
         {
             return cat_decline(why, whylen, "every line needs a SKU and a "

@@ -44,7 +44,7 @@ cat_parse_price(souk_request_t *r, const char *minor, const char *major,
     const char  *v;
 
     if ((v = cat_q(r, minor)) != NULL) {
-        return cat_parse_int(v, 0, INT64_MAX / 2, out);
+        return souk_int_parse(v, 0, INT64_MAX / 2, out);
     }
     if ((v = cat_q(r, major)) != NULL) {
         return cat_money_parse(v, cat_currency(r), out);
@@ -105,11 +105,11 @@ cat_parse(souk_request_t *r, cat_query_t *cq, int *status)
     cq->page = 1;
     cq->per_page = CAT_PAGE_DEFAULT;
     if ((v = cat_q(r, "page")) != NULL
-        && cat_parse_int(v, 1, 1000000, &cq->page) != SOUK_OK)
+        && souk_int_parse(v, 1, 1000000, &cq->page) != SOUK_OK)
     {
         bad = "page must be a whole number from 1";
     } else if ((v = cat_q(r, "per_page")) != NULL
-               && cat_parse_int(v, 1, CAT_PAGE_MAX, &cq->per_page)
+               && souk_int_parse(v, 1, CAT_PAGE_MAX, &cq->per_page)
                   != SOUK_OK)
     {
         bad = "per_page must be a whole number from 1 to 96";
@@ -355,7 +355,7 @@ cat_facets_load(souk_request_t *r, const cat_query_t *cq)
     cJSON       *f;
     size_t       i, slot = 0;
 
-    if (ttl_s != NULL && cat_parse_int(ttl_s, 0, 3600, &ttl) != SOUK_OK) {
+    if (ttl_s != NULL && souk_int_parse(ttl_s, 0, 3600, &ttl) != SOUK_OK) {
         ttl = 10;
     }
     snprintf(key, sizeof(key), "%s|%s|%lld", souk_site_id(r),

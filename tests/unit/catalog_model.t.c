@@ -49,7 +49,7 @@ static int
 json_int(const char *text, int64_t min, int64_t max, int64_t *out)
 {
     cJSON  *v = cJSON_Parse(text);
-    int     rc = cat_json_int(v, min, max, out);
+    int     rc = souk_json_int(v, min, max, out);
 
     cJSON_Delete(v);
     return rc;
@@ -79,7 +79,7 @@ test_json_int(void)
        "a string with a leading space");
     ok(json_int("true", 0, 100, &n) == SOUK_DECLINED, "a boolean");
     ok(json_int("null", 0, 100, &n) == SOUK_DECLINED, "null");
-    ok(cat_json_int(NULL, 0, 100, &n) == SOUK_DECLINED, "absent");
+    ok(souk_json_int(NULL, 0, 100, &n) == SOUK_DECLINED, "absent");
 }
 
 static void
