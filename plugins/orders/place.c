@@ -461,6 +461,37 @@ ord_place(souk_request_t *r, const ord_checkout_t *co, ord_placed_t *out,
 
 /* ---- the holds job ---- */
 
+typedef struct {
+    souk_request_t  *r;
+    int64_t          id;
+} ord_expire_t;
+
+/* Cancels one order only if it is still unpaid past its hold, checked
+ * under a lock in the same transaction: an order paid between the job's
+ * scan and now must not be cancelled (and "refunded"). */
+static int
+ord_expire_tx(souk_db_t *db, void *arg)
+{
+    ord_expire_t  *e = arg;
+    souk_stmt_t   *st;
+    char           why[ORD_WHY];
+    int            rc;
+
+    st = souk_db_row(db, souk_db_dialect(db) == SOUK_DB_MARIADB
+                     ? "SELECT id FROM orders WHERE id = ? AND status = "
+                       "'pending_payment' AND hold_until < ? FOR UPDATE"
+                     : "SELECT id FROM orders WHERE id = ? AND status = "
+                       "'pending_payment' AND hold_until < ?", "ii", e->id,
+                     ord_now());
+    if (st == NULL) {
+        return souk_db_error(db)[0] == '\0' ? SOUK_OK : SOUK_ERROR;
+    }
+    souk_stmt_reset(st);
+    rc = ord_transition(e->r, e->id, "cancelled", "expired", 0, 1, why,
+                        sizeof(why));
+    return rc == SOUK_DECLINED ? SOUK_OK : rc;
+}
+
 /* Orders waiting for an off-site payment past their deadline: cancelled,
  * their stock released. Each in its own transaction, so one failure does
  * not keep the rest; safe to run twice (ord_transition refuses a second
@@ -472,7 +503,6 @@ ord_holds_job(souk_request_t *r, void *data)
     souk_stmt_t  *st;
     int64_t       ids[100];
     size_t        n = 0, i;
-    char          why[ORD_WHY];
     int           rc, failed = 0;
 
     (void) data;
@@ -492,8 +522,9 @@ ord_holds_job(souk_request_t *r, void *data)
         return SOUK_ERROR;
     }
     for (i = 0; i < n; i++) {
-        rc = ord_transition(r, ids[i], "cancelled", "expired", 0, 1, why,
-                            sizeof(why));
+        ord_expire_t  e = { r, ids[i] };
+
+        rc = souk_db_tx(db, ord_expire_tx, &e);
         if (rc == SOUK_ERROR) {
             failed = 1;
         }

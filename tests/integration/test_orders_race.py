@@ -11,15 +11,13 @@ The helpers here (race_stack, Buyer, integrity problems) are shared with
 test_orders_crash.py."""
 
 import json
-import re
 import threading
 import time
 import uuid
 
-from catalog_kit import ADMIN_EMAIL, add_user, api, make_product, souk, \
-    staff_token
+from catalog_kit import api, make_product, souk
 from harness import Browser, check, eq
-from shop_kit import SHOP_PLUGINS, shop_stack
+from shop_kit import shop_stack
 
 USES_DB = True
 
