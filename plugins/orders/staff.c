@@ -86,7 +86,7 @@ ord_staff_dashboard(souk_request_t *r, souk_buf_t *out, const cJSON *model,
     void *data)
 {
     souk_stmt_t  *st;
-    int64_t       todo = 0, open = 0;
+    int64_t       to_fulfil = 0, open = 0;
 
     (void) model;
     (void) data;
@@ -97,7 +97,7 @@ ord_staff_dashboard(souk_request_t *r, souk_buf_t *out, const cJSON *model,
                      "site_id = ? AND status IN ('paid', 'picking', "
                      "'packed')", "t", souk_site_id(r));
     if (st != NULL) {
-        todo = souk_stmt_int(st, 0);
+        to_fulfil = souk_stmt_int(st, 0);
         souk_stmt_reset(st);
     }
     st = souk_db_row(souk_db(r), "SELECT COUNT(*) FROM order_change_requests "
@@ -113,7 +113,7 @@ ord_staff_dashboard(souk_request_t *r, souk_buf_t *out, const cJSON *model,
     souk_buf_printf(out, "<li><a href=\"%s/admin/orders?status=paid\">"
                     "<strong id=\"orders-to-fulfil\">%lld</strong> to pick, "
                     "pack or ship</a></li>\n", souk_site_base_path(r),
-                    (long long) todo);
+                    (long long) to_fulfil);
     souk_buf_printf(out, "<li><strong id=\"orders-open-changes\">%lld"
                     "</strong> open change requests</li>\n",
                     (long long) open);
