@@ -86,103 +86,6 @@ ord_iso(souk_request_t *r, int64_t t)
     return souk_pstrdup(souk_request_pool(r), buf);
 }
 
-/* ---------- the fallback head and lines ---------- */
-
-static const char  *ord_head_cols[] = {
-    "id", "number", "status", "email", "currency", "payment_method",
-    "pay_timing", "customer_note", "carrier", "tracking_number",
-    "tracking_url", "ship_name", "ship_line1", "ship_line2", "ship_city",
-    "ship_region", "ship_postcode", "ship_country", "ship_phone",
-    "shipping_method", "shipping_name", "prices_include_tax", "subtotal",
-    "discount_total", "shipping_total", "tax_total", "total", "paid_amount",
-    "placed_at", "user_id", "held_from", "cancel_reason", "weight_g",
-};
-
-static int
-ord_own_lines(souk_request_t *r, int64_t id, const char *cur, cJSON *doc)
-{
-    souk_stmt_t  *st;
-    cJSON        *lines = cJSON_AddArrayToObject(doc, "lines"), *l;
-    int           rc;
-
-    st = souk_db_prepare(souk_db(r), "SELECT id, sku, name, options, "
-                         "quantity, unit_price, line_total, tax_rate_bp, "
-                         "tax_amount, variant_id FROM order_lines WHERE "
-                         "order_id = ? ORDER BY id");
-    if (st == NULL || souk_stmt_bind_int(st, 1, id) != SOUK_OK) {
-        return SOUK_ERROR;
-    }
-    while ((rc = souk_stmt_step(st)) == SOUK_ROW) {
-        l = cJSON_CreateObject();
-        cJSON_AddNumberToObject(l, "id", (double) souk_stmt_int(st, 0));
-        cJSON_AddStringToObject(l, "sku", souk_stmt_text(st, 1));
-        cJSON_AddStringToObject(l, "name", souk_stmt_text(st, 2));
-        cJSON_AddStringToObject(l, "options", souk_stmt_text(st, 3));
-        cJSON_AddNumberToObject(l, "quantity", (double) souk_stmt_int(st, 4));
-        ord_money_add(l, "unit_price", souk_stmt_int(st, 5), cur);
-        ord_money_add(l, "line_total", souk_stmt_int(st, 6), cur);
-        cJSON_AddNumberToObject(l, "tax_rate_bp",
-                                (double) souk_stmt_int(st, 7));
-        ord_money_add(l, "tax_amount", souk_stmt_int(st, 8), cur);
-        cJSON_AddNumberToObject(l, "variant_id",
-                                (double) souk_stmt_int(st, 9));
-        cJSON_AddItemToArray(lines, l);
-    }
-    souk_stmt_reset(st);
-    return rc == SOUK_DONE ? SOUK_OK : SOUK_ERROR;
-}
-
-/* Our own document: the head's columns, the address, money objects. */
-static cJSON *
-ord_own_doc(souk_request_t *r, int64_t id)
-{
-    souk_db_t    *db = souk_db(r);
-    souk_stmt_t  *st;
-    cJSON        *doc, *a, *sh;
-    const char   *cur;
-    char          sql[900];
-    size_t        i, n = 0;
-
-    n += (size_t) snprintf(sql, sizeof(sql), "SELECT ");
-    for (i = 0; i < sizeof(ord_head_cols) / sizeof(ord_head_cols[0]); i++) {
-        n += (size_t) snprintf(sql + n, sizeof(sql) - n, "%s%s",
-                               i > 0 ? ", " : "", ord_head_cols[i]);
-    }
-    snprintf(sql + n, sizeof(sql) - n, " FROM orders WHERE id = ? AND "
-             "site_id = ?");
-    st = souk_db_row(db, sql, "it", id, souk_site_id(r));
-    if (st == NULL) {
-        return NULL;
-    }
-    doc = souk_pool_json(souk_request_pool(r), cJSON_CreateObject());
-    cur = souk_pstrdup(souk_request_pool(r), souk_stmt_text(st, 4));
-    cJSON_AddNumberToObject(doc, "id", (double) souk_stmt_int(st, 0));
-    for (i = 1; i <= 10; i++) {
-        cJSON_AddStringToObject(doc, ord_head_cols[i], souk_stmt_text(st,
-                                                                 (int) i));
-    }
-    a = cJSON_AddObjectToObject(doc, "address");
-    for (i = 11; i <= 18; i++) {
-        cJSON_AddStringToObject(a, ord_head_cols[i] + 5,
-                                souk_stmt_text(st, (int) i));
-    }
-    sh = cJSON_AddObjectToObject(doc, "shipping");
-    cJSON_AddStringToObject(sh, "code", souk_stmt_text(st, 19));
-    cJSON_AddStringToObject(sh, "name", souk_stmt_text(st, 20));
-    cJSON_AddBoolToObject(doc, "prices_include_tax", souk_stmt_int(st, 21));
-    for (i = 22; i <= 27; i++) {
-        ord_money_add(doc, ord_head_cols[i], souk_stmt_int(st, (int) i),
-                      cur);
-    }
-    cJSON_AddStringToObject(doc, "placed_at", ord_iso(r,
-                                                 souk_stmt_int(st, 28)));
-    souk_stmt_reset(st);
-    if (ord_own_lines(r, id, cur, doc) != SOUK_OK) {
-        return NULL;
-    }
-    return doc;
-}
-
 /* ---------- what staff see on top ---------- */
 
 /* Columns only staff need, whatever load.c gives. */
@@ -378,11 +281,10 @@ ord_staff_doc(souk_request_t *r, int64_t order_id)
 {
     cJSON  *doc;
 
-    doc = ord_load(r, order_id, ORD_LOAD_LINES | ORD_LOAD_EVENTS
-                   | ORD_LOAD_CHANGES | ORD_LOAD_ALLOC);
-    if (doc == NULL) {
-        doc = ord_own_doc(r, order_id);
-    }
+    /* the customer's document and its lines; the events, change requests
+     * and allocations staff see (with who and which warehouse) are read
+     * below, so load.c is not asked for them too */
+    doc = ord_load(r, order_id, ORD_LOAD_LINES);
     if (doc == NULL
         || ord_staff_head(r, order_id, doc) != SOUK_OK
         || ord_staff_alloc(r, doc) != SOUK_OK
