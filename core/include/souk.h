@@ -25,6 +25,7 @@
 #include <souk/media.h>
 #include <souk/ui.h>
 #include <souk/money.h>
+#include <souk/payment.h>
 
 #define SOUK_VERSION "0.1.0"
 
