@@ -21,17 +21,25 @@ SHOP_PLUGINS = "hello accounts admin catalog cart orders"
 
 
 def shop_stack(ctx, settings=None, start=True, extra_plugins=(), workers=1,
-               jobs=True):
+               jobs=True, site_settings=None, tcp_port=None):
     """The stack above; settings: [settings] for all sites, e.g.
     {"orders.prices_include_tax": "no"}; workers: soukd workers (more than
     one for requests that really run at the same time); jobs=False: no
-    jobs process (a test runs the jobs it wants with souk job run)."""
-    sites = [("demo", "localhost 127.0.0.1 demo.test", SHOP_PLUGINS,
-              {"group": "shops", "shop.name": "Demo"}),
-             ("bazaar", "bazaar.test", SHOP_PLUGINS, {"group": "shops"}),
-             ("other", "other.test", SHOP_PLUGINS, {"group": "elsewhere"})]
+    jobs process (a test runs the jobs it wants with souk job run);
+    extra_plugins: plugins loaded and on for every site; site_settings:
+    {"demo": {...}} added to a site's section; tcp_port: nginx listens
+    there too (for a browser or a gateway stand-in calling back)."""
+    on = " ".join((SHOP_PLUGINS,) + tuple(extra_plugins))
+    extra = site_settings or {}
+    sites = [("demo", "localhost 127.0.0.1 demo.test", on,
+              dict({"group": "shops", "shop.name": "Demo"},
+                   **extra.get("demo", {}))),
+             ("bazaar", "bazaar.test", on,
+              dict({"group": "shops"}, **extra.get("bazaar", {}))),
+             ("other", "other.test", on,
+              dict({"group": "elsewhere"}, **extra.get("other", {})))]
     s = catalog_stack(ctx, settings=settings, sites=sites, start=False,
-                      plugins=SHOP_PLUGINS)
+                      plugins=on)
     for name in ("cart", "orders") + tuple(extra_plugins):
         so = _plugin(ctx, name)
         os.symlink(so, os.path.join(s.plugin_dir, os.path.basename(so)))
@@ -46,7 +54,7 @@ def shop_stack(ctx, settings=None, start=True, extra_plugins=(), workers=1,
     if not start:
         return s
     s.start_soukd()
-    s.start_nginx()
+    s.start_nginx(tcp_port=tcp_port)
     add_user(ctx, s, ADMIN_EMAIL, "admin")
     s.token = staff_token(s, ADMIN_EMAIL)
     return s
