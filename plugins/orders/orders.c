@@ -127,7 +127,8 @@ orders_init(souk_plugin_ctx_t *ctx)
         || ord_checkout_init(ctx) != SOUK_OK
         || ord_place_init(ctx) != SOUK_OK
         || ord_customer_init(ctx) != SOUK_OK
-        || ord_staff_init(ctx) != SOUK_OK)
+        || ord_staff_init(ctx) != SOUK_OK
+        || ord_payhooks_init(ctx) != SOUK_OK)
     {
         return SOUK_ERROR;
     }

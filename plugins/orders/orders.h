@@ -39,6 +39,7 @@ int ord_checkout_init(souk_plugin_ctx_t *ctx);   /* checkout*.c, quote.c */
 int ord_place_init(souk_plugin_ctx_t *ctx);      /* place.c: holds job */
 int ord_customer_init(souk_plugin_ctx_t *ctx);   /* customer*.c, api.c */
 int ord_staff_init(souk_plugin_ctx_t *ctx);      /* staff*.c */
+int ord_payhooks_init(souk_plugin_ctx_t *ctx);   /* payhooks.c */
 
 /* ---- status.c: the order state machine ---- */
 

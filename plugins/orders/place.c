@@ -382,7 +382,7 @@ ord_email_ok(const char *e)
  * can be retried) and names the page to send the buyer to. */
 static void
 ord_place_payment_start(souk_request_t *r, ord_placed_t *out,
-    const char *method)
+    const char *method, const char *email)
 {
     cJSON         *v = cJSON_CreateObject();
     const cJSON   *to;
@@ -395,6 +395,7 @@ ord_place_payment_start(souk_request_t *r, ord_placed_t *out,
     cJSON_AddStringToObject(v, "payment_method", method);
     cJSON_AddNumberToObject(v, "total", (double) out->total);
     cJSON_AddStringToObject(v, "currency", out->currency);
+    cJSON_AddStringToObject(v, "email", email != NULL ? email : "");
     cJSON_AddStringToObject(v, "redirect", "");
     if (souk_filter_run(r, "order.payment_start", v) == SOUK_OK) {
         to = cJSON_GetObjectItemCaseSensitive(v, "redirect");
@@ -454,7 +455,7 @@ ord_place(souk_request_t *r, const ord_checkout_t *co, ord_placed_t *out,
                  "session", out->number);
     }
     if (p.status == 201 && co->payment != NULL) {
-        ord_place_payment_start(r, out, co->payment);
+        ord_place_payment_start(r, out, co->payment, p.email);
     }
     return p.status;
 }

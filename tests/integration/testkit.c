@@ -270,9 +270,24 @@ testkit_session_routes(souk_plugin_ctx_t *ctx)
 }
 
 
+/* A payment provider for the method named by setting testkit_pay: the
+ * registry's tests claim a method another plugin serves (refused) or a
+ * free one (offered at checkout). */
+static souk_pay_provider_t  testkit_pay = {
+    .name = "Testkit pay", .pay_timing = "before",
+};
+
 static int
 testkit_init(souk_plugin_ctx_t *ctx)
 {
+    const char  *pay = souk_plugin_setting(ctx, "testkit_pay");
+
+    if (pay != NULL) {
+        testkit_pay.method = pay;
+        if (souk_pay_provider_add(ctx, &testkit_pay) != SOUK_OK) {
+            return SOUK_ERROR;
+        }
+    }
     if (testkit_session_routes(ctx) != SOUK_OK) {
         return SOUK_ERROR;
     }

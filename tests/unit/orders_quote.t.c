@@ -15,6 +15,7 @@
 int ord_place_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
 int ord_customer_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
 int ord_staff_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
+int ord_payhooks_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
 int ord_checkout_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
 
 /* An array as a pointer, so tap.h's NULL checks stay meaningful. */

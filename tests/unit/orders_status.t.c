@@ -13,6 +13,7 @@ int ord_checkout_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
 int ord_place_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
 int ord_customer_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
 int ord_staff_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
+int ord_payhooks_init(souk_plugin_ctx_t *c) { (void) c; return SOUK_OK; }
 
 int
 ord_stock_return(souk_request_t *r, const char *number, int64_t line_id,
