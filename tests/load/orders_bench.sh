@@ -51,6 +51,7 @@ SOUKD=""
 NGX=""
 MYDIR=""
 TABLE=$T/table
+. "$SRC/tests/load/bench_lib.sh"
 
 cleanup() {
     [ -n "$NGX" ] && kill -QUIT "$NGX" 2>/dev/null && wait "$NGX"
@@ -63,31 +64,6 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket()
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-engine_db() {    # engine_db ENGINE -> DB (config lines)
-    case "$1" in
-    sqlite)
-        DB="driver = sqlite
-path = $T/var/orders.db" ;;
-    mariadb)
-        if [ -z "$MYDIR" ]; then
-            MYDIR=$T/my
-            "$SRC/tests/db/mariadb" start "$MYDIR" >/dev/null || return 1
-        fi
-        mariadb --no-defaults --socket="$MYDIR/mysql.sock" -uroot -e \
-            "CREATE DATABASE souk_orders CHARACTER SET utf8mb4" || return 1
-        DB="driver = mariadb
-socket = $MYDIR/mysql.sock
-user = root
-name = souk_orders" ;;
-    *) echo "unknown engine $1"; return 1 ;;
-    esac
-}
 
 write_conf() {    # write_conf ENGINE
     cat > "$T/souk-$1.conf" <<EOF
@@ -124,56 +100,6 @@ write_csv() {
     done >> "$T/bench.csv"
 }
 
-start_nginx() {   # start_nginx SOCKET -> PORT, NGX
-    PORT=$(free_port)
-    sed -e "/^[[:space:]]*listen /d" \
-        -e "s|^\( *\)server_name .*|\1listen 127.0.0.1:$PORT;\n&|" \
-        -e "s|unix:/run/souk/soukd.sock|unix:$1|" \
-        -e "s|/srv/souk/public|$T/public|" \
-        "$SRC/conf/nginx/souk.conf" > "$T/site.conf"
-    cat > "$T/nginx.conf" <<EOF
-user root;
-worker_processes 2;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    types { text/html html; }
-    client_body_temp_path $T/tmp/body;
-    fastcgi_temp_path $T/tmp/fastcgi;
-    proxy_temp_path $T/tmp/proxy;
-    uwsgi_temp_path $T/tmp/uwsgi;
-    scgi_temp_path $T/tmp/scgi;
-    include $T/site.conf;
-}
-EOF
-    "$NGINX" -p "$T" -c "$T/nginx.conf" -e "$T/nginx-error.log" \
-        -g "daemon off; pid $T/nginx.pid;" &
-    NGX=$!
-    for _ in $(seq 1 200); do
-        curl -s -o /dev/null "http://127.0.0.1:$PORT/hello" && return 0
-        kill -0 $NGX 2>/dev/null || { NGX=""; return 1; }
-        sleep 0.02
-    done
-    return 1
-}
-
-stop_servers() {
-    [ -n "$NGX" ] && kill -QUIT "$NGX" 2>/dev/null && wait "$NGX"
-    [ -n "$SOUKD" ] && kill -TERM "$SOUKD" 2>/dev/null && wait "$SOUKD"
-    NGX=""
-    SOUKD=""
-}
-
-# The soukd workers' RSS in kB, "pid:kB pid:kB".
-worker_rss() {
-    local pid out=""
-    for pid in $(pgrep -P "$SOUKD"); do
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = soukd ] || continue
-        out="$out $pid:$(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")"
-    done
-    echo "${out# }"
-}
-
 # NSESS guest sessions as "COOKIE<TAB>CSRF" lines in FILE.
 make_sessions() {    # make_sessions FILE
     local k page cookie csrf
@@ -189,60 +115,9 @@ make_sessions() {    # make_sessions FILE
     done
 }
 
-# wrk on URL -> RPS, P99 (ms), OUT (wrk's whole output); with MODE, the
-# Lua script in that mode on the sessions in SESS.
-run_wrk() {    # run_wrk URL [MODE]
-    local url=$1
-    if [ -n "${2:-}" ]; then
-        OUT=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-            -s "$LUA" "$url" -- "$SESS" "$2" "$NSKU" "$THREADS" \
-            2>"$T/wrk.err")
-    else
-        OUT=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
-            "$url" 2>"$T/wrk.err")
-    fi
-    RPS=$(echo "$OUT" | awk '/^Requests\/sec:/ { print $2 }')
-    P99=$(echo "$OUT" | awk '$1 == "99%" { v = $2
-        if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
-        else if (v ~ /ms$/) { sub(/ms$/, "", v) }
-        else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
-        print v }')
-    echo "$OUT" >> "$T/wrk.out"           # all of it, for BENCH_KEEP=1
-    [ -n "$RPS" ] || RPS=0
-    P99_NOTE=
-    # wrk's histogram can come out empty for pipelined pairs ("99% 0.00us"):
-    # then the slowest pair stands in, and the table says so.
-    if [ -z "$P99" ] || [ "$(echo "$P99" | awk '{ print ($1 == 0) }')" = 1 ]
-    then
-        P99=$(echo "$OUT" | awk '$1 == "Latency" && NF >= 4 { v = $4
-            if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
-            else if (v ~ /ms$/) { sub(/ms$/, "", v) }
-            else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
-            print v; exit }')
-        [ -n "$P99" ] || P99=0
-        P99_NOTE="(p99 column: the max; wrk gave no p99) "
-    fi
-}
-
-# A figure the Lua script's done() printed: "BENCH name=value ...".
-bench_field() {    # bench_field NAME
-    echo "$OUT" | awk -v k="$1" '/^BENCH / {
-        for (i = 2; i <= NF; i++) { split($i, kv, "=")
-            if (kv[1] == k) { print kv[2] } } }'
-}
-
-row() {    # row ENGINE NAME NOTE...
-    local e=$1 name=$2
-    shift 2
-    printf '%-8s %-12s %10s %9.2f %7s  %s\n' "$e" "$name" "$RPS" "$P99" \
-        "$(python3 -c 'import sys; h = float(sys.argv[2])
-print("%.2f" % (float(sys.argv[1]) / h) if h else "-")' "$RPS" "$HELLO")" \
-        "${P99_NOTE:-}$*" | tee -a "$TABLE"
-}
-
 bench_engine() {    # bench_engine ENGINE -> 0 when measured
     local e=$1 url note bench errs
-    engine_db "$e" || return 1
+    engine_db "$e" souk_orders || return 1
     write_conf "$e"
     write_csv
     "$BUILD/souk" -c "$T/souk-$e.conf" migrate >/dev/null || return 1
@@ -286,10 +161,11 @@ bench_engine() {    # bench_engine ENGINE -> 0 when measured
     run_wrk "$url/hello"
     HELLO=$RPS
     row "$e" hello ""
-    run_wrk "$url/api/v1/cart/items" add
+    run_wrk "$url/api/v1/cart/items" "$LUA" "$SESS" add "$NSKU" "$THREADS"
     row "$e" add-to-cart "not 201: $(bench_field failed)"
     [ -s "$T/wrk.err" ] && sed 's/^/    /' "$T/wrk.err"
-    run_wrk "$url/api/v1/checkout" checkout
+    run_wrk "$url/api/v1/checkout" "$LUA" "$SESS" checkout "$NSKU" \
+        "$THREADS"
     row "$e" checkout "orders/s $(bench_field orders_per_s) (placed" \
         "$(bench_field placed), not 201: $(bench_field failed)); req/s" \
         "counts add + place, p99 a pair's"
