@@ -997,6 +997,11 @@ http {
             self.apache.send_signal(signal.SIGTERM)
         if self.soukd is not None and self.soukd.poll() is None:
             self.soukd.send_signal(signal.SIGTERM)
+        # Anything else a test started (a gateway stand-in) just stops.
+        for p in self.procs:
+            if p not in (self.nginx, self.apache, self.soukd) \
+                    and p.poll() is None:
+                p.terminate()
         for p in self.procs:
             try:
                 p.wait(15)
