@@ -10,6 +10,8 @@ from harness import check, eq, read_file
 from catalog_kit import api, souk, make_product, add_user, staff_token
 from pay_kit import pay_stack, DE
 
+USES_DB = True
+
 
 def _with_testkit(s, method, sites=("demo",)):
     """testkit loaded last, claiming method, on for sites."""
