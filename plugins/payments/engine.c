@@ -1,9 +1,24 @@
-/* Stub until helper E lands: the engine's init. */
+/* The payments engine: starting payments, webhooks, the return page,
+ * refunds and the ledger, registered from the plugin's init. */
 #include "pay.h"
+
+/* The parts' own init functions (each file declares its own too). */
+int pay_start_init(souk_plugin_ctx_t *ctx);
+int pay_webhook_init(souk_plugin_ctx_t *ctx);
+int pay_return_init(souk_plugin_ctx_t *ctx);
+int pay_refund_init(souk_plugin_ctx_t *ctx);
+int pay_ledger_init(souk_plugin_ctx_t *ctx);
 
 int
 pay_engine_init(souk_plugin_ctx_t *ctx)
 {
-    (void) ctx;
+    if (pay_ledger_init(ctx) != SOUK_OK
+        || pay_start_init(ctx) != SOUK_OK
+        || pay_webhook_init(ctx) != SOUK_OK
+        || pay_return_init(ctx) != SOUK_OK
+        || pay_refund_init(ctx) != SOUK_OK)
+    {
+        return SOUK_ERROR;
+    }
     return SOUK_OK;
 }
