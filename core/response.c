@@ -103,6 +103,37 @@ souk_redirect(souk_request_t *r, int status, const char *location)
 }
 
 SOUK_API int
+souk_redirect_offsite(souk_request_t *r, const char *url)
+{
+    souk_buf_t  b;
+
+    if (url == NULL || (strncmp(url, "https://", 8) != 0
+                        && strncmp(url, "http://", 7) != 0)
+        || strpbrk(url, "\r\n") != NULL)
+    {
+        souk_log(r, SOUK_LOG_ERROR, "off-site redirect to a URL that is not "
+                 "absolute http(s)");
+        return SOUK_ERROR;
+    }
+    souk_buf_init(&b, r->pool, 512);
+    souk_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+                  "charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">"
+                  "<meta http-equiv=\"refresh\" content=\"0;url=");
+    souk_buf_append_html(&b, url);
+    souk_buf_puts(&b, "\"><title>Continue to payment</title></head><body>"
+                  "<p><a id=\"continue\" href=\"");
+    souk_buf_append_html(&b, url);
+    souk_buf_puts(&b, "\">Continue to payment</a></p></body></html>\n");
+    if (souk_response_header(r, "Cache-Control", "no-store") != SOUK_OK
+        || souk_response_body(r, "text/html; charset=utf-8", b.data, b.len)
+           != SOUK_OK)
+    {
+        return SOUK_ERROR;
+    }
+    return 200;
+}
+
+SOUK_API int
 souk_error(souk_request_t *r, int status, const char *fmt, ...)
 {
     va_list  ap;

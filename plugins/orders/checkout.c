@@ -428,8 +428,10 @@ ord_checkout_place(souk_request_t *r, void *data)
     if (ord_state_save(r, state) != SOUK_OK) {
         souk_log(r, SOUK_LOG_WARN, "checkout: choices not cleared");
     }
-    return souk_redirect(r, 303, out.redirect[0] != '\0' ? out.redirect
-                         : ord_url(r, "/orders/%s", out.number));
+    if (out.redirect[0] != '\0') {
+        return souk_redirect_offsite(r, out.redirect);
+    }
+    return souk_redirect(r, 303, ord_url(r, "/orders/%s", out.number));
 }
 
 int

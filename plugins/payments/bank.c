@@ -6,7 +6,6 @@
 
 #include "pay.h"
 
-int pay_bank_init(souk_plugin_ctx_t *ctx);
 
 #define PAY_NOTE_MAX  500
 

@@ -2,13 +2,6 @@
  * refunds and the ledger, registered from the plugin's init. */
 #include "pay.h"
 
-/* The parts' own init functions (each file declares its own too). */
-int pay_start_init(souk_plugin_ctx_t *ctx);
-int pay_webhook_init(souk_plugin_ctx_t *ctx);
-int pay_return_init(souk_plugin_ctx_t *ctx);
-int pay_refund_init(souk_plugin_ctx_t *ctx);
-int pay_ledger_init(souk_plugin_ctx_t *ctx);
-
 int
 pay_engine_init(souk_plugin_ctx_t *ctx)
 {

@@ -5,7 +5,6 @@
 
 #include "pay.h"
 
-int pay_ledger_init(souk_plugin_ctx_t *ctx);
 
 static const char *
 pay_ev_str(const cJSON *ev, const char *key)

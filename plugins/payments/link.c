@@ -7,7 +7,6 @@
 
 #include "pay.h"
 
-int pay_link_init(souk_plugin_ctx_t *ctx);
 
 #define PAY_LINK_NOTE_MAX  500
 #define PAY_NUMBER_RE      "{number:[0-9A-Z]{10}}"

@@ -6,7 +6,6 @@
 
 #include "pay.h"
 
-int pay_link_page_init(souk_plugin_ctx_t *ctx);
 
 typedef struct {
     int64_t  id;
@@ -216,6 +215,10 @@ pay_link_pay(souk_request_t *r, void *data)
         return pay_link_render(r, &l, 502, why[0] != '\0' ? why
                                : "The payment could not be started: try "
                                  "again in a moment.");
+    }
+    /* the hosted page is another origin: see souk_redirect_offsite */
+    if (strncmp(redirect, "http", 4) == 0) {
+        return souk_redirect_offsite(r, redirect);
     }
     return souk_redirect(r, 303, redirect);
 }

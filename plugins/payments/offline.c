@@ -7,9 +7,6 @@
 
 /* The other parts of the offline methods (bank.c, link.c, link_page.c);
  * declared here because only pay_offline_init calls them. */
-int pay_bank_init(souk_plugin_ctx_t *ctx);
-int pay_link_init(souk_plugin_ctx_t *ctx);
-int pay_link_page_init(souk_plugin_ctx_t *ctx);
 
 /* Nothing to start: the driver collects the cash at the door. */
 static int

@@ -36,6 +36,15 @@ int pay_engine_init(souk_plugin_ctx_t *ctx);   /* start, webhook, return,
                                                 * refund, ledger */
 int pay_offline_init(souk_plugin_ctx_t *ctx);  /* offline.c, bank.c, link*.c */
 int pay_admin_init(souk_plugin_ctx_t *ctx);    /* admin*.c */
+/* The engine's and offline parts' own, called from their part's init. */
+int pay_start_init(souk_plugin_ctx_t *ctx);    /* start.c */
+int pay_webhook_init(souk_plugin_ctx_t *ctx);  /* webhook.c */
+int pay_return_init(souk_plugin_ctx_t *ctx);   /* ret.c */
+int pay_refund_init(souk_plugin_ctx_t *ctx);   /* refund.c */
+int pay_ledger_init(souk_plugin_ctx_t *ctx);   /* ledger.c */
+int pay_bank_init(souk_plugin_ctx_t *ctx);     /* bank.c */
+int pay_link_init(souk_plugin_ctx_t *ctx);     /* link.c */
+int pay_link_page_init(souk_plugin_ctx_t *ctx); /* link_page.c */
 
 /* ---- record.c: a payment and its moves ---- */
 

@@ -7,7 +7,6 @@
 
 #include "pay.h"
 
-int pay_refund_init(souk_plugin_ctx_t *ctx);
 
 /* A pending refund the job may take at once (made by an order hook, no
  * request is calling the provider for it); others wait this long, so the

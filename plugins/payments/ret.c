@@ -5,7 +5,6 @@
 
 #include "pay.h"
 
-int pay_return_init(souk_plugin_ctx_t *ctx);
 
 static int64_t
 pay_jint(const cJSON *o, const char *key)
@@ -226,6 +225,10 @@ pay_retry(souk_request_t *r, void *data)
             cJSON_AddStringToObject(m, "error", why);
         }
         return rc == SOUK_OK ? 201 : 502;
+    }
+    /* the hosted page is another origin: see souk_redirect_offsite */
+    if (strncmp(redirect, "http", 4) == 0) {
+        return souk_redirect_offsite(r, redirect);
     }
     return souk_redirect(r, 303, redirect);
 }

@@ -6,7 +6,6 @@
 
 #include "pay.h"
 
-int pay_start_init(souk_plugin_ctx_t *ctx);
 
 /* filter checkout.payment_methods: every provider this site offers. */
 static int

@@ -7,7 +7,6 @@
 
 #include "pay.h"
 
-int pay_webhook_init(souk_plugin_ctx_t *ctx);
 
 typedef struct {
     souk_request_t          *r;

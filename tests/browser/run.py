@@ -28,6 +28,7 @@ from test_themes import serve_themes_from  # noqa: E402
 import admin_flow  # noqa: E402
 import catalog_flow  # noqa: E402
 import checkout_flow  # noqa: E402
+import pay_card_flow  # noqa: E402
 
 SRCDIR = harness.SRCDIR
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -220,6 +221,8 @@ def main():
     admin_flow.run_admin(paths, tap, args.shots, theme_conf(), args.keep)
     catalog_flow.run_catalog(paths, tap, args.shots, theme_conf(), args.keep)
     checkout_flow.run_checkout(paths, tap, args.shots, theme_conf(),
+                               args.keep)
+    pay_card_flow.run_pay_card(paths, tap, args.shots, theme_conf(),
                                args.keep)
     print("1..%d" % tap.n)
     print("# %d passed, %d failed" % (tap.n - tap.failed, tap.failed))

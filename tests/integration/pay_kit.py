@@ -11,8 +11,10 @@ host. s.standin talks to the stand-in's control API."""
 
 import hashlib
 import hmac
+import html
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -100,13 +102,16 @@ def pay_stack(ctx, settings=None, start=True, workers=1, jobs=True,
     stripe and bank settings below are the defaults they override."""
     port = free_port()
     sin = None
-    base = {"payments.base_url": "http://127.0.0.1:%d" % port}
-    base.update(BANK)
+    base = dict(BANK)
     base.update(settings or {})
     per = {}
     for sid in SITES:
         per[sid] = {"stripe.secret_key": SECRET[sid],
                     "stripe.webhook_secret": WHSEC[sid]}
+        if sid == "demo":
+            # The gateway sends demo's buyers back to nginx's TCP port;
+            # the other sites' return links use the request's Host.
+            per[sid]["payments.base_url"] = "http://127.0.0.1:%d" % port
         per[sid].update((site_settings or {}).get(sid, {}))
     s = shop_stack(ctx, settings=base, start=False,
                    extra_plugins=("payments", "stripe"), workers=workers,
@@ -172,7 +177,7 @@ def webhook(s, obj, site="demo", secret=None, t=None, sig=None,
 def product(s, slug, price, stock=50, host="localhost", token=None):
     sku = slug.upper()
     make_product(s, slug, slug.replace("-", " ").title(), price, sku=sku,
-                 stock=stock,
+                 stock=stock, host=host, token=token,
                  extra={"variants": [{"sku": sku, "prices": [
                      {"currency": "EUR", "amount": price}]}]})
     return sku
@@ -199,6 +204,20 @@ def buy(ctx, s, sku, payment, email="buyer@example.test", qty=1,
                         "Idempotency-Key": key or os.urandom(8).hex()})
     eq(r.status, 201, "placed with %s: %s" % (payment, r.text()[:400]))
     return r.json()
+
+
+def continue_url(r):
+    """Where a form post that starts a payment sends the browser: the
+    Location of a 303, or the link of the 200 "Continue to payment" page
+    (souk_redirect_offsite, for a hosted page on another origin)."""
+    if r.status == 303:
+        return r.header("location")
+    eq(r.status, 200, "a redirect or the continue page: %r" % r)
+    m = re.search(r'<a id="continue" href="([^"]+)"', r.text())
+    check(m is not None, "the continue page has its link: %s"
+          % r.text()[:300])
+    check('http-equiv="refresh"' in r.text(), "and refreshes to it")
+    return html.unescape(m.group(1))
 
 
 def payments_of(s, number):

@@ -357,7 +357,7 @@ ROUTES = [
 # ---- the hosted page ----
 
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <title>Pay %(merchant)s</title></head>
 <body>
 <main>

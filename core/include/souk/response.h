@@ -35,6 +35,16 @@ SOUK_API int souk_redirect(souk_request_t *r, int status,
     const char *location);
 
 /*
+ * Sends the browser to another origin (a payment provider's hosted page)
+ * after a form post: a 200 page that refreshes to url at once, with a
+ * link. A 303 would do it, but the pages' Content-Security-Policy has
+ * form-action 'self', which browsers apply to the redirects that follow a
+ * form's post. url must be absolute http(s) without CR/LF. Returns 200, or
+ * SOUK_ERROR for a bad url.
+ */
+SOUK_API int souk_redirect_offsite(souk_request_t *r, const char *url);
+
+/*
  * An error answer: records a message for the client and returns status, so
  * a handler can `return souk_error(r, 404, "no such product");`. The core
  * renders it in the form the client asked for.
