@@ -17,20 +17,6 @@ from pay_kit import buy, continue_url, event, order_row, pay_stack, \
 USES_DB = True
 
 
-def stack(ctx, **kw):
-    """pay_stack whose stand-in stops with it (the harness would wait 15 s
-    for a process it never signals)."""
-    s = pay_stack(ctx, **kw)
-    orig = s.cleanup
-
-    def cleanup(keep=False):
-        if s.standin is not None and s.standin.proc.poll() is None:
-            s.standin.proc.terminate()
-        orig(keep)
-    s.cleanup = cleanup
-    return s
-
-
 def total_of(o):
     t = o["total"]
     return int(t["amount"] if isinstance(t, dict) else t)
@@ -71,7 +57,7 @@ def methods_offered(s):
 
 
 def test_methods_listed(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     s.sku = product(s, "eng-list", 1000)
     m = methods_offered(s)
     check("card" in m, "card is offered: %r" % list(m))
@@ -82,7 +68,7 @@ def test_methods_listed(ctx):
 
 
 def test_methods_setting_restricts(ctx):
-    s = stack(ctx, settings={"payments.methods": "bank_transfer",
+    s = pay_stack(ctx, settings={"payments.methods": "bank_transfer",
                              "payments.bank_transfer.name": "Wire"})
     s.sku = product(s, "eng-only", 1000)
     m = methods_offered(s)
@@ -103,7 +89,7 @@ def test_methods_setting_restricts(ctx):
 
 
 def test_card_checkout_redirects_and_pays(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     o, pay = card_order(ctx, s)
     total = total_of(o)
     check(o["redirect"].startswith(s.standin.url + "/c/pay/"),
@@ -131,7 +117,7 @@ def test_card_checkout_redirects_and_pays(ctx):
 
 
 def test_return_page_states(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     o, pay = card_order(ctx, s)
     key = key_of(s, pay[0])
     page = s.http("GET", "/payments/return/%s" % key)
@@ -166,7 +152,7 @@ def test_return_page_states(ctx):
 
 
 def test_retry(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     o, pay = card_order(ctx, s)
     key = key_of(s, pay[0])
     b = Browser(s)
@@ -204,7 +190,7 @@ def job(ctx, s):
 
 
 def test_cancel_refunds_through_standin(ctx):
-    s = stack(ctx, jobs=False, settings={"stripe.retries": "0"})
+    s = pay_stack(ctx, jobs=False, settings={"stripe.retries": "0"})
     o, pay = card_order(ctx, s)
     total = total_of(o)
     paid_through_standin(s, o, pay)

@@ -17,20 +17,6 @@ from pay_kit import SECRET, WHSEC, buy, event, order_row, pay_stack, \
 USES_DB = True
 
 
-def stack(ctx, **kw):
-    """pay_stack whose stand-in stops with it (the harness would wait 15 s
-    for a process it never signals)."""
-    s = pay_stack(ctx, **kw)
-    orig = s.cleanup
-
-    def cleanup(keep=False):
-        if s.standin is not None and s.standin.proc.poll() is None:
-            s.standin.proc.terminate()
-        orig(keep)
-    s.cleanup = cleanup
-    return s
-
-
 def card_order(ctx, s, host="localhost", price=5500):
     """A card order placed through the API: (number, total, payment row)."""
     slug = "wh-%d" % int(time.time() * 1000 % 10**9)
@@ -77,7 +63,7 @@ def assert_untouched(s, number, pay, n_events):
 
 
 def test_valid_completed(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     number, total, pay = card_order(ctx, s)
     r = webhook(s, event("evt_valid_1", "checkout.session.completed",
                          session(pay, total)))
@@ -97,7 +83,7 @@ def test_valid_completed(ctx):
 
 
 def test_bad_signature(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     number, total, pay = card_order(ctx, s)
     n = len(events_of(s, pay[0]))
     obj = event("evt_forged", "checkout.session.completed",
@@ -116,7 +102,7 @@ def test_bad_signature(ctx):
 
 
 def test_timestamp_tolerance(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     number, total, pay = card_order(ctx, s)
     n = len(events_of(s, pay[0]))
     obj = event("evt_stale", "checkout.session.completed",
@@ -131,7 +117,7 @@ def test_timestamp_tolerance(ctx):
 
 
 def test_same_event_twice(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     number, total, pay = card_order(ctx, s)
     obj = event("evt_twice", "checkout.session.completed",
                 session(pay, total))
@@ -152,7 +138,7 @@ def test_same_event_twice(ctx):
 
 
 def test_expired_after_completed(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     number, total, pay = card_order(ctx, s)
     eq(webhook(s, event("evt_ooo_done", "checkout.session.completed",
                         session(pay, total))).status, 200, "completed")
@@ -170,7 +156,7 @@ def test_expired_after_completed(ctx):
 
 
 def test_async_succeeded_before_completed(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     number, total, pay = card_order(ctx, s)
     eq(webhook(s, event("evt_async_ok",
                         "checkout.session.async_payment_succeeded",
@@ -188,7 +174,7 @@ def test_async_succeeded_before_completed(ctx):
 
 
 def test_amount_mismatch(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     number, total, pay = card_order(ctx, s)
     r = webhook(s, event("evt_short", "checkout.session.completed",
                          session(pay, 1200)))
@@ -209,7 +195,7 @@ def test_amount_mismatch(ctx):
 
 
 def test_other_sites_payment(ctx):
-    s = stack(ctx)
+    s = pay_stack(ctx)
     number, total, pay = card_order(ctx, s, host="bazaar.test")
     n = len(events_of(s, pay[0]))
     obj = event("evt_cross", "checkout.session.completed",
