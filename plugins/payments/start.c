@@ -123,8 +123,9 @@ pay_begin_tx2(souk_db_t *db, void *arg)
         return SOUK_ERROR;
     }
     snprintf(b->p->provider_ref, sizeof(b->p->provider_ref), "%s", ref);
-    if (!b->offsite && strlen(ref) <= 40) {
-        snprintf(b->p->reference, sizeof(b->p->reference), "%s", ref);
+    /* what an offline payer quotes; a longer ref is no reference */
+    if (!b->offsite && strlen(ref) < sizeof(b->p->reference)) {
+        memcpy(b->p->reference, ref, strlen(ref) + 1);
     }
     c.kind = "started";
     c.ref = ref;
