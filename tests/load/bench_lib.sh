@@ -1,8 +1,70 @@
 # Shared by the parts of scripts/bench that run soukd behind nginx on a
-# chosen engine (tests/load/orders_bench.sh, payments_bench.sh). Source it
-# after setting SRC, T (the temp dir), BUILD, DURATION, CONNECTIONS,
-# THREADS, NGINX and TABLE (the results file); it uses and sets NGX,
-# SOUKD, MYDIR, PORT, DB, RPS, P99, P99_NOTE, OUT and HELLO.
+# chosen engine (tests/load/catalog_bench.sh, orders_bench.sh,
+# payments_bench.sh). Source it after setting SRC, BUILD, DURATION,
+# CONNECTIONS, THREADS, NGINX, PLUGINS and BENCH_NAME ("orders"), then call
+# bench_setup; it uses and sets T (the temp dir), TABLE (the results file),
+# NGX, SOUKD, MYDIR, PORT, DB, RPS, P99, P99_NOTE, OUT and HELLO.
+
+# The temp dir with the plugins linked in, removed at exit (kept, with
+# its logs, when BENCH_KEEP is set); the servers stopped at exit.
+bench_setup() {
+    local p
+    for p in $PLUGINS; do
+        [ -f "$BUILD/plugins/$p.so" ] || {
+            echo "$BENCH_NAME bench: $BUILD/plugins/$p.so is not built"
+            exit 1
+        }
+    done
+    T=$(mktemp -d "/tmp/souk-$BENCH_NAME-bench.XXXXXX")
+    chmod 0755 "$T"
+    mkdir -p "$T/tmp" "$T/public/assets" "$T/plugins" "$T/var"
+    for p in $PLUGINS; do
+        ln -s "$BUILD/plugins/$p.so" "$T/plugins/$p.so"
+    done
+    SOUKD=""
+    NGX=""
+    MYDIR=""
+    TABLE=$T/table
+    trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+    stop_servers
+    [ -n "$MYDIR" ] && "$SRC/tests/db/mariadb" stop "$MYDIR" >/dev/null 2>&1
+    if [ -n "${BENCH_KEEP:-}" ]; then
+        echo "$BENCH_NAME bench: logs kept in $T"
+    else
+        rm -rf "$T"
+    fi
+}
+
+# souk-ENGINE.conf: WORKERS workers, no jobs process, the one site "demo"
+# on 127.0.0.1 with PLUGINS, and SITE_EXTRA (lines) in its section.
+write_conf() {    # write_conf ENGINE WORKERS [SITE_EXTRA]
+    cat > "$T/souk-$1.conf" <<CONF
+[server]
+listen     = $T/soukd-$1.sock
+workers    = $2
+plugin_dir = $T/plugins
+plugins    = $PLUGINS
+theme_dir  = $SRC/themes
+plugin_data_dir = $SRC/plugins
+media_dir  = $T/media
+error_log  = $T/soukd-$1-error.log
+access_log = $T/soukd-$1-access.log
+default_site = demo
+jobs       = no
+
+[database]
+$DB
+
+[site:demo]
+hosts   = 127.0.0.1 localhost
+plugins = $PLUGINS
+theme   = base
+${3:-}
+CONF
+}
 
 free_port() {
     python3 -c 'import socket; s = socket.socket()

@@ -26,39 +26,9 @@ THREADS=${THREADS:-2}
 NGINX=/usr/sbin/nginx
 PLUGINS="hello accounts admin catalog"
 
-for p in $PLUGINS; do
-    [ -f "$BUILD/plugins/$p.so" ] || {
-        echo "catalog bench: $BUILD/plugins/$p.so is not built"
-        exit 1
-    }
-done
-
-T=$(mktemp -d /tmp/souk-catbench.XXXXXX)
-chmod 0755 "$T"
-mkdir -p "$T/tmp" "$T/public/assets" "$T/plugins"
-for p in $PLUGINS; do
-    ln -s "$BUILD/plugins/$p.so" "$T/plugins/$p.so"
-done
-SOUKD=""
-NGX=""
-MYDIR=""
-
-cleanup() {
-    [ -n "$NGX" ] && kill -QUIT "$NGX" 2>/dev/null && wait "$NGX"
-    [ -n "$SOUKD" ] && kill -TERM "$SOUKD" 2>/dev/null && wait "$SOUKD"
-    [ -n "$MYDIR" ] && "$SRC/tests/db/mariadb" stop "$MYDIR" >/dev/null 2>&1
-    if [ -n "${BENCH_KEEP:-}" ]; then
-        echo "catalog bench: logs kept in $T"
-    else
-        rm -rf "$T"
-    fi
-}
-trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket()
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+BENCH_NAME=catalog
+. "$SRC/tests/load/bench_lib.sh"
+bench_setup
 
 # The [database] lines and a query tool for ENGINE.
 engine_db() {    # engine_db ENGINE -> DB (config lines), SQL (command)
@@ -82,72 +52,6 @@ name = souk_catalog"
             souk_catalog -e" ;;
     *) echo "unknown engine $1"; return 1 ;;
     esac
-}
-
-write_conf() {    # write_conf ENGINE
-    cat > "$T/souk-$1.conf" <<EOF
-[server]
-listen     = $T/soukd-$1.sock
-workers    = 2
-plugin_dir = $T/plugins
-plugins    = $PLUGINS
-theme_dir  = $SRC/themes
-plugin_data_dir = $SRC/plugins
-media_dir  = $T/media
-error_log  = $T/soukd-$1-error.log
-access_log = $T/soukd-$1-access.log
-default_site = demo
-jobs       = no
-
-[database]
-$DB
-
-[site:demo]
-hosts   = 127.0.0.1 localhost
-plugins = $PLUGINS
-theme   = base
-group   = shops
-EOF
-}
-
-start_nginx() {   # start_nginx SOCKET -> PORT, NGX
-    PORT=$(free_port)
-    sed -e "/^[[:space:]]*listen /d" \
-        -e "s|^\( *\)server_name .*|\1listen 127.0.0.1:$PORT;\n&|" \
-        -e "s|unix:/run/souk/soukd.sock|unix:$1|" \
-        -e "s|/srv/souk/public|$T/public|" \
-        "$SRC/conf/nginx/souk.conf" > "$T/site.conf"
-    cat > "$T/nginx.conf" <<EOF
-user root;
-worker_processes 2;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    types { text/html html; }
-    client_body_temp_path $T/tmp/body;
-    fastcgi_temp_path $T/tmp/fastcgi;
-    proxy_temp_path $T/tmp/proxy;
-    uwsgi_temp_path $T/tmp/uwsgi;
-    scgi_temp_path $T/tmp/scgi;
-    include $T/site.conf;
-}
-EOF
-    "$NGINX" -p "$T" -c "$T/nginx.conf" -e "$T/nginx-error.log" \
-        -g "daemon off; pid $T/nginx.pid;" &
-    NGX=$!
-    for _ in $(seq 1 200); do
-        curl -s -o /dev/null "http://127.0.0.1:$PORT/hello" && return 0
-        kill -0 $NGX 2>/dev/null || { NGX=""; return 1; }
-        sleep 0.02
-    done
-    return 1
-}
-
-stop_servers() {
-    [ -n "$NGX" ] && kill -QUIT "$NGX" 2>/dev/null && wait "$NGX"
-    [ -n "$SOUKD" ] && kill -TERM "$SOUKD" 2>/dev/null && wait "$SOUKD"
-    NGX=""
-    SOUKD=""
 }
 
 run_wrk() {    # run_wrk NAME URL -> RPS, P99 (in ms)
@@ -174,7 +78,7 @@ run_wrk() {    # run_wrk NAME URL -> RPS, P99 (in ms)
 bench_engine() {    # bench_engine ENGINE -> 0 when measured
     local e=$1 t0 t1 slug word url name hello n
     engine_db "$e" || return 1
-    write_conf "$e"
+    write_conf "$e" 2 "group   = shops"
     "$BUILD/souk" -c "$T/souk-$e.conf" migrate >/dev/null || return 1
     t0=$(date +%s.%N)
     n=$N

@@ -34,62 +34,9 @@ NGINX=/usr/sbin/nginx
 PLUGINS="hello accounts admin catalog cart orders"
 LUA=$SRC/tests/load/orders_bench.lua
 
-for p in $PLUGINS; do
-    [ -f "$BUILD/plugins/$p.so" ] || {
-        echo "orders bench: $BUILD/plugins/$p.so is not built"
-        exit 1
-    }
-done
-
-T=$(mktemp -d /tmp/souk-ordbench.XXXXXX)
-chmod 0755 "$T"
-mkdir -p "$T/tmp" "$T/public/assets" "$T/plugins" "$T/var"
-for p in $PLUGINS; do
-    ln -s "$BUILD/plugins/$p.so" "$T/plugins/$p.so"
-done
-SOUKD=""
-NGX=""
-MYDIR=""
-TABLE=$T/table
+BENCH_NAME=orders
 . "$SRC/tests/load/bench_lib.sh"
-
-cleanup() {
-    [ -n "$NGX" ] && kill -QUIT "$NGX" 2>/dev/null && wait "$NGX"
-    [ -n "$SOUKD" ] && kill -TERM "$SOUKD" 2>/dev/null && wait "$SOUKD"
-    [ -n "$MYDIR" ] && "$SRC/tests/db/mariadb" stop "$MYDIR" >/dev/null 2>&1
-    if [ -n "${BENCH_KEEP:-}" ]; then
-        echo "orders bench: logs kept in $T"
-    else
-        rm -rf "$T"
-    fi
-}
-trap cleanup EXIT
-
-write_conf() {    # write_conf ENGINE
-    cat > "$T/souk-$1.conf" <<EOF
-[server]
-listen     = $T/soukd-$1.sock
-workers    = $WORKERS
-plugin_dir = $T/plugins
-plugins    = $PLUGINS
-theme_dir  = $SRC/themes
-plugin_data_dir = $SRC/plugins
-media_dir  = $T/media
-error_log  = $T/soukd-$1-error.log
-access_log = $T/soukd-$1-access.log
-default_site = demo
-jobs       = no
-
-[database]
-$DB
-
-[site:demo]
-hosts   = 127.0.0.1 localhost
-plugins = $PLUGINS
-theme   = base
-group   = shops
-EOF
-}
+bench_setup
 
 # BENCH-1..N, listed, EUR 12.50 .. , 10^9 units at MAIN each.
 write_csv() {
@@ -118,7 +65,7 @@ make_sessions() {    # make_sessions FILE
 bench_engine() {    # bench_engine ENGINE -> 0 when measured
     local e=$1 url note bench errs
     engine_db "$e" souk_orders || return 1
-    write_conf "$e"
+    write_conf "$e" "$WORKERS" "group   = shops"
     write_csv
     "$BUILD/souk" -c "$T/souk-$e.conf" migrate >/dev/null || return 1
     "$BUILD/souk" -c "$T/souk-$e.conf" import products "$T/bench.csv" \

@@ -35,62 +35,9 @@ PLUGINS="hello accounts admin catalog cart orders payments stripe"
 LUA=$SRC/tests/load/payments_bench.lua
 WHSEC=whsec_bench_9f8e7d6c5b4a
 
-for p in $PLUGINS; do
-    [ -f "$BUILD/plugins/$p.so" ] || {
-        echo "payments bench: $BUILD/plugins/$p.so is not built"
-        exit 1
-    }
-done
-
-T=$(mktemp -d /tmp/souk-paybench.XXXXXX)
-chmod 0755 "$T"
-mkdir -p "$T/tmp" "$T/public/assets" "$T/plugins" "$T/var"
-for p in $PLUGINS; do
-    ln -s "$BUILD/plugins/$p.so" "$T/plugins/$p.so"
-done
-SOUKD=""
-NGX=""
-MYDIR=""
-TABLE=$T/table
+BENCH_NAME=payments
 . "$SRC/tests/load/bench_lib.sh"
-
-cleanup() {
-    stop_servers
-    [ -n "$MYDIR" ] && "$SRC/tests/db/mariadb" stop "$MYDIR" >/dev/null 2>&1
-    if [ -n "${BENCH_KEEP:-}" ]; then
-        echo "payments bench: logs kept in $T"
-    else
-        rm -rf "$T"
-    fi
-}
-trap cleanup EXIT
-
-write_conf() {    # write_conf ENGINE
-    cat > "$T/souk-$1.conf" <<CONF
-[server]
-listen     = $T/soukd-$1.sock
-workers    = $WORKERS
-plugin_dir = $T/plugins
-plugins    = $PLUGINS
-theme_dir  = $SRC/themes
-plugin_data_dir = $SRC/plugins
-media_dir  = $T/media
-error_log  = $T/soukd-$1-error.log
-access_log = $T/soukd-$1-access.log
-default_site = demo
-jobs       = no
-
-[database]
-$DB
-
-[site:demo]
-hosts   = 127.0.0.1 localhost
-plugins = $PLUGINS
-theme   = base
-stripe.secret_key = sk_test_bench_unused
-stripe.webhook_secret = $WHSEC
-CONF
-}
+bench_setup
 
 # NPAY captured card payments of 55.00 EUR, ids 1..NPAY.
 payments_sql() {
@@ -123,7 +70,8 @@ db.executescript("BEGIN;" + open(sys.argv[2]).read() + "COMMIT;")' \
 bench_engine() {    # bench_engine ENGINE -> 0 when measured
     local e=$1 url code
     engine_db "$e" souk_pay || return 1
-    write_conf "$e"
+    write_conf "$e" "$WORKERS" "stripe.secret_key = sk_test_bench_unused
+stripe.webhook_secret = $WHSEC"
     "$BUILD/souk" -c "$T/souk-$e.conf" migrate >"$T/migrate-$e.log" 2>&1 ||
         { echo "  souk migrate failed:"; tail -n 5 "$T/migrate-$e.log"
           return 1; }
